@@ -1,0 +1,12 @@
+/**
+ * `npm run bench`: every measured path beside its baseline, in one run, as
+ * markdown to paste into docs/performance.md with the machine it ran on.
+ */
+import os from 'node:os';
+import { runCalendarBench } from './calendar-bench.ts';
+
+const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+console.log(
+  `# Vigil benchmarks\n\nMachine: ${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`,
+);
+console.log(await runCalendarBench());

@@ -1,0 +1,7 @@
+/**
+ * The ordered list of migrations. A migration is never edited once it is on
+ * main: add a new file and list it here.
+ */
+import * as foundation from './0001-foundation.ts';
+
+export const migrations = [{ name: '0001-foundation', module: foundation }] as const;

@@ -1,0 +1,86 @@
+import { ValidationFailed } from '../platform/errors.ts';
+import type { LogLevel } from '../platform/logger.ts';
+
+/**
+ * Configuration of `vigil serve`. This module is the only reader of
+ * `process.env`; everything else receives values.
+ */
+export interface ServeConfig {
+  host: string;
+  port: number;
+  databaseUrl: string;
+  /** A policy file, or undefined for the built-in default policy. */
+  policyPath: string | undefined;
+  /** Largest accepted request body, in bytes. */
+  bodyLimit: number;
+  adminEmail: string;
+  /** Preset token for the first admin (automation); undefined for a generated one. */
+  adminToken: string | undefined;
+  logLevel: LogLevel;
+}
+
+export interface ServeFlags {
+  host?: string | undefined;
+  port?: string | undefined;
+  database?: string | undefined;
+  policy?: string | undefined;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export const DEFAULT_DATABASE_URL = 'sqlite:./data/vigil.db';
+const DEFAULT_BODY_LIMIT = 1024 * 1024;
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function integerIn(text: string, field: string, min: number, max: number): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || value < min || value > max) {
+    throw new ValidationFailed([
+      { field, reason: `must be a whole number from ${min} to ${max}, got "${text}"` },
+    ]);
+  }
+  return value;
+}
+
+/** Flags win over the environment, which wins over defaults. */
+export function resolveServeConfig(flags: ServeFlags, env: Env = process.env): ServeConfig {
+  const logLevel = (env.VIGIL_LOG_LEVEL ?? 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ValidationFailed([
+      { field: 'VIGIL_LOG_LEVEL', reason: `must be one of ${LOG_LEVELS.join(', ')}` },
+    ]);
+  }
+  return {
+    host: flags.host ?? env.VIGIL_HOST ?? '127.0.0.1',
+    port: integerIn(flags.port ?? env.PORT ?? '8080', flags.port ? '--port' : 'PORT', 0, 65_535),
+    databaseUrl: resolveDatabaseUrl(flags.database, env),
+    policyPath: resolvePolicyPath(flags.policy, env),
+    bodyLimit: env.VIGIL_BODY_LIMIT
+      ? integerIn(env.VIGIL_BODY_LIMIT, 'VIGIL_BODY_LIMIT', 1024, 1024 ** 3)
+      : DEFAULT_BODY_LIMIT,
+    adminEmail: env.VIGIL_ADMIN_EMAIL ?? 'admin@localhost',
+    adminToken: env.VIGIL_ADMIN_TOKEN || undefined,
+    logLevel,
+  };
+}
+
+/** `--database`, else `VIGIL_DATABASE_URL`, else the embedded SQLite file under ./data. */
+export function resolveDatabaseUrl(flag: string | undefined, env: Env = process.env): string {
+  return flag ?? env.VIGIL_DATABASE_URL ?? DEFAULT_DATABASE_URL;
+}
+
+/** `--policy`, else `VIGIL_POLICY`, else undefined (the built-in policy). */
+export function resolvePolicyPath(flag: string | undefined, env: Env = process.env): string | undefined {
+  return flag ?? env.VIGIL_POLICY ?? undefined;
+}
+
+/** Where the CLI's client commands find the server: `--url`/`VIGIL_URL` and `--token`/`VIGIL_TOKEN`. */
+export function resolveClientConfig(
+  flags: { url?: string | undefined; token?: string | undefined },
+  env: Env = process.env,
+): { url: string; token: string | undefined } {
+  return {
+    url: flags.url ?? env.VIGIL_URL ?? 'http://127.0.0.1:8080',
+    token: flags.token ?? env.VIGIL_TOKEN,
+  };
+}

@@ -1,0 +1,84 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../platform/clock.ts';
+import type { ServeConfig } from './config.ts';
+import { VIGIL_VERSION } from './version.ts';
+import { createVigil, type Vigil } from './vigil.ts';
+
+export interface RunningServer {
+  vigil: Vigil;
+  /** The address actually bound (useful with port 0). */
+  url: string;
+  /** Graceful stop: no new connections, in-flight requests finish, the database closes. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts Vigil as `vigil serve` does: policy, database and migrations,
+ * first-start admin, then the HTTP listener. `say` prints the few lines a
+ * person starting the server needs (URL, first admin token); they are
+ * deliberately not log lines, so no token ever reaches the logs.
+ */
+export async function startServer(
+  config: ServeConfig,
+  deps: { clock: Clock; logger: Logger; say: (line: string) => void },
+): Promise<RunningServer> {
+  const vigil = await createVigil({
+    databaseUrl: config.databaseUrl,
+    policyPath: config.policyPath,
+    clock: deps.clock,
+    logger: deps.logger,
+    bodyLimit: config.bodyLimit,
+    version: VIGIL_VERSION,
+  });
+  let url: string;
+  try {
+    const admin = await vigil.identity.bootstrapAdmin({
+      email: config.adminEmail,
+      presetToken: config.adminToken,
+    });
+    const address = await vigil.http.listen({ host: config.host, port: config.port });
+    url = address.replace('[::1]', 'localhost');
+    deps.say(`Vigil ${VIGIL_VERSION} is listening on ${url}`);
+    deps.say(`  policy:   ${vigil.policy.source} (${vigil.policy.version})`);
+    deps.say(`  database: ${vigil.database.description}`);
+    deps.say(`  API docs: ${url}/api/docs`);
+    if (admin.created) {
+      deps.say(`Created the admin user ${admin.email}.`);
+      if (admin.generatedToken) {
+        deps.say(`Admin API token (shown once, store it now): ${admin.generatedToken}`);
+      } else {
+        deps.say('Its API token is the one given in VIGIL_ADMIN_TOKEN.');
+      }
+    }
+  } catch (error) {
+    await vigil.close();
+    throw error;
+  }
+  return { vigil, url, stop: () => vigil.close() };
+}
+
+/**
+ * Stops gracefully on SIGTERM or SIGINT: Fastify stops accepting, lets
+ * in-flight requests finish, then the database closes. A second signal
+ * while stopping exits at once.
+ */
+export function stopOnSignals(server: RunningServer, logger: Logger, exit: (code: number) => void): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) return exit(130);
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    server.stop().then(
+      () => {
+        logger.info('stopped');
+        exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'error while shutting down');
+        exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}

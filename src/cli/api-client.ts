@@ -1,0 +1,52 @@
+/**
+ * A small client of Vigil's REST API for the CLI's client commands. A
+ * problem+json answer becomes an ApiError carrying the document.
+ */
+export interface ApiProblem {
+  title?: string;
+  status?: number;
+  detail?: string;
+  errors?: { field: string; reason: string }[];
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly problem: ApiProblem,
+  ) {
+    const fields = problem.errors?.map((e) => `\n  ${e.field}: ${e.reason}`).join('') ?? '';
+    super(`${status} ${problem.title ?? 'error'}: ${problem.detail ?? ''}${fields}`);
+  }
+}
+
+export interface ApiClient {
+  get<T>(path: string): Promise<T>;
+  post<T>(path: string, body: unknown): Promise<T>;
+}
+
+export function createApiClient(options: { url: string; token: string | undefined }): ApiClient {
+  const base = options.url.replace(/\/+$/, '');
+  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await fetch(`${base}${path}`, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch (error) {
+      throw new Error(`cannot reach Vigil at ${base}: ${(error as Error).cause ?? (error as Error).message}`);
+    }
+    const text = await response.text();
+    const parsed: unknown = text ? JSON.parse(text) : undefined;
+    if (!response.ok) throw new ApiError(response.status, (parsed ?? {}) as ApiProblem);
+    return parsed as T;
+  }
+  return {
+    get: (path) => call('GET', path),
+    post: (path, body) => call('POST', path, body),
+  };
+}

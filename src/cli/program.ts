@@ -1,0 +1,55 @@
+import { Command, CommanderError } from 'commander';
+import { VIGIL_VERSION } from '../app/version.ts';
+import { DomainError, ValidationFailed } from '../platform/errors.ts';
+import { formatPolicyIssue } from '../policy/policy-issues.ts';
+import { PolicyInvalidError } from '../policy/policy-loader.ts';
+import { ApiError } from './api-client.ts';
+import { registerAuditCommands } from './audit-command.ts';
+import type { CliIo } from './cli-io.ts';
+import { registerIncidentCommands } from './incident-command.ts';
+import { registerPolicyCommands } from './policy-command.ts';
+import { registerServeCommands } from './serve-command.ts';
+import { registerSlaCommands } from './sla-command.ts';
+
+/** Builds the `vigil` command tree; tests run it with their own io. */
+export function buildProgram(io: CliIo): Command {
+  const program = new Command('vigil')
+    .description('Vigil: incident response that runs the published process')
+    .version(VIGIL_VERSION)
+    .showHelpAfterError()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .exitOverride();
+  registerServeCommands(program, io);
+  registerPolicyCommands(program, io);
+  registerSlaCommands(program, io);
+  registerAuditCommands(program, io);
+  registerIncidentCommands(program, io);
+  return program;
+}
+
+/** Prints an error the way a person at a terminal needs it; exit code 1 (2 for usage). */
+export function reportCliError(error: unknown, io: CliIo): void {
+  if (error instanceof CommanderError) {
+    io.setExitCode(error.exitCode === 0 ? 0 : 2);
+    return;
+  }
+  io.setExitCode(1);
+  if (error instanceof PolicyInvalidError) {
+    for (const issue of error.issues) io.err(formatPolicyIssue(issue));
+    io.err(`the policy has ${error.issues.length} error(s); nothing was started`);
+  } else if (error instanceof ValidationFailed) {
+    for (const issue of error.issues) io.err(`${issue.field}: ${issue.reason}`);
+  } else if (error instanceof DomainError || error instanceof ApiError) {
+    io.err(error.message);
+  } else {
+    io.err(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  }
+}
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<void> {
+  try {
+    await buildProgram(io).parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    reportCliError(error, io);
+  }
+}

@@ -1,0 +1,140 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { DomainError, type FieldIssue } from '../platform/errors.ts';
+import { PROBLEM_MEDIA_TYPE, type Problem, problemType } from './problem.ts';
+
+/** Fastify's own client-error codes, and the problem each becomes. */
+const FASTIFY_CLIENT_ERRORS: Record<string, { status: number; slug: string; title: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, slug: 'body-too-large', title: 'Request body too large' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    status: 415,
+    slug: 'unsupported-media-type',
+    title: 'Unsupported media type',
+  },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, slug: 'malformed-request', title: 'Malformed request' },
+};
+
+const DOMAIN_STATUS: Record<DomainError['kind'], { status: number; slug: string; title: string }> = {
+  not_found: { status: 404, slug: 'not-found', title: 'Not found' },
+  validation_failed: { status: 400, slug: 'validation-failed', title: 'Validation failed' },
+  conflict: { status: 409, slug: 'conflict', title: 'Conflict' },
+  forbidden: { status: 403, slug: 'forbidden', title: 'Forbidden' },
+  unauthenticated: { status: 401, slug: 'unauthenticated', title: 'Authentication required' },
+  invalid_transition: { status: 409, slug: 'invalid-transition', title: 'Transition not allowed' },
+};
+
+export async function sendProblem(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  problem: Problem,
+): Promise<void> {
+  if (problem.status === 401) reply.header('www-authenticate', 'Bearer realm="vigil"');
+  const body: Problem = { ...problem, instance: request.url, requestId: request.id };
+  // A string payload bypasses the route's response serializer, which only knows the success shapes.
+  await reply.code(problem.status).type(PROBLEM_MEDIA_TYPE).send(JSON.stringify(body));
+}
+
+/** Zod's issues, as `{field, reason}` with the request part first: `body.title`, `query.limit`. */
+function fieldIssues(error: FastifyError): FieldIssue[] {
+  const part = error.validationContext ?? 'body';
+  const prefix = part === 'querystring' ? 'query' : part;
+  const issues: FieldIssue[] = [];
+  for (const v of error.validation ?? []) {
+    const path = v.instancePath.split('/').filter(Boolean).join('.');
+    const at = path ? `${prefix}.${path}` : prefix;
+    const unknown = v.keyword === 'unrecognized_keys' ? (v.params as { keys?: string[] }).keys : undefined;
+    if (unknown) {
+      for (const key of unknown) issues.push({ field: `${at}.${key}`, reason: 'is not a known field' });
+    } else {
+      issues.push({ field: at, reason: v.message ?? 'is invalid' });
+    }
+  }
+  return issues;
+}
+
+/** Fastify reports unparseable JSON as a SyntaxError with status 400, or with its own codes. */
+function isMalformedJson(error: FastifyError): boolean {
+  return (
+    error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ||
+    error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
+    (error instanceof SyntaxError && error.statusCode === 400)
+  );
+}
+
+function toProblem(error: FastifyError): Problem | null {
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const errors = fieldIssues(error);
+    const detail = errors.map((e) => `${e.field} ${e.reason}`).join('; ');
+    return {
+      type: problemType('validation-failed'),
+      title: 'Validation failed',
+      status: 400,
+      detail,
+      errors,
+    };
+  }
+  if (error instanceof DomainError) {
+    const known = DOMAIN_STATUS[error.kind];
+    const problem: Problem = {
+      type: problemType(known.slug),
+      title: known.title,
+      status: known.status,
+      detail: error.message,
+    };
+    if ('issues' in error) problem.errors = [...(error.issues as FieldIssue[])];
+    if ('allowed' in error) problem.allowed = [...(error.allowed as string[])];
+    return problem;
+  }
+  const fastifyKnown = error.code ? FASTIFY_CLIENT_ERRORS[error.code] : undefined;
+  if (fastifyKnown) return { type: problemType(fastifyKnown.slug), ...fastifyKnown, detail: error.message };
+  if (isMalformedJson(error)) {
+    const errors = [{ field: 'body', reason: `is not valid JSON: ${error.message}` }];
+    return {
+      type: problemType('malformed-json'),
+      title: 'Malformed JSON body',
+      status: 400,
+      detail: error.message,
+      errors,
+    };
+  }
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    return {
+      type: problemType('bad-request'),
+      title: 'Bad request',
+      status: error.statusCode,
+      detail: error.message,
+    };
+  }
+  return null;
+}
+
+/**
+ * The one place where errors become HTTP answers. A client's mistake is a
+ * 4xx problem document naming the field; anything else is our fault, is
+ * logged in full, and answers a 500 that reveals nothing.
+ */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    const problem = toProblem(error);
+    if (problem) {
+      request.log.info({ status: problem.status, problemType: problem.type }, problem.detail);
+      return sendProblem(request, reply, problem);
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return sendProblem(request, reply, {
+      type: problemType('internal-error'),
+      title: 'Internal server error',
+      status: 500,
+      detail: 'The server failed to handle the request; it has been logged with this request id.',
+    });
+  });
+
+  app.setNotFoundHandler(async (request, reply) =>
+    sendProblem(request, reply, {
+      type: problemType('not-found'),
+      title: 'Not found',
+      status: 404,
+      detail: `no route ${request.method} ${request.url.split('?')[0]}`,
+    }),
+  );
+}

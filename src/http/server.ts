@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { IdentityService } from '../identity/identity-service.ts';
+import { installAuthentication } from './authentication.ts';
+import { installErrorHandling } from './error-handler.ts';
+
+export interface HttpServerOptions {
+  logger: FastifyBaseLogger;
+  /** Largest accepted request body in bytes. */
+  bodyLimit: number;
+  identity: Pick<IdentityService, 'authenticate'>;
+  version: string;
+  /** Each domain's route registration, called in order. */
+  routes: ReadonlyArray<(app: FastifyInstance) => void>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * Builds the Fastify server: zod schemas validate every request and document
+ * it in OpenAPI, one error handler speaks problem+json, and a hook
+ * authenticates `/api/*`. Domains only add routes.
+ */
+export async function buildHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: options.logger,
+    bodyLimit: options.bodyLimit,
+    // Honour a caller's request id (a proxy's or a test's) when it is safe to log.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    requestIdLogLabel: 'requestId',
+    return503OnClosing: true,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  // JSON only: a text/plain body to a JSON route is a 415, not a string the schema then rejects.
+  app.removeContentTypeParser('text/plain');
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  installErrorHandling(app);
+  await registerOpenApi(app, options.version);
+  installAuthentication(app, options.identity);
+  for (const register of options.routes) register(app);
+  return app;
+}
+
+async function registerOpenApi(app: FastifyInstance, version: string): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Vigil API',
+        version,
+        description: 'Incident response that runs the published process. Errors are RFC 9457 problem+json.',
+      },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearerAuth: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+}

@@ -1,0 +1,82 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { type DatabaseTarget, parseDatabaseUrl, redactDatabaseUrl } from './database-url.ts';
+import type { VigilDatabase } from './schema.ts';
+import { ImmediateTransactionSqliteDialect } from './sqlite-dialect.ts';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+/** An open database: the one Kysely instance every DAL receives, and how to close it. */
+export interface Database {
+  readonly kysely: Kysely<VigilDatabase>;
+  readonly dialect: DialectName;
+  /** The URL without credentials, for logs. */
+  readonly description: string;
+  /** The PostgreSQL schema selected by `?schema=`, if any. */
+  readonly schema: string | undefined;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** Largest number of pooled PostgreSQL connections (default 10). */
+  poolSize?: number;
+}
+
+/**
+ * Opens the database named by `url` (see {@link parseDatabaseUrl}).
+ *
+ * SQLite runs in WAL mode with `synchronous=NORMAL` (durable across process
+ * crashes; a power loss may drop the last commits) and a busy timeout, and
+ * enforces foreign keys. PostgreSQL uses a pool; BIGINT columns come back as
+ * numbers because every counter here stays far below 2^53.
+ *
+ * @example const database = await openDatabase('sqlite:./data/vigil.db');
+ */
+export async function openDatabase(url: string, options: OpenDatabaseOptions = {}): Promise<Database> {
+  const target = parseDatabaseUrl(url);
+  const description = redactDatabaseUrl(url);
+  return target.dialect === 'sqlite'
+    ? openSqlite(target.file, description)
+    : openPostgres(target, description, options.poolSize ?? 10);
+}
+
+function openSqlite(file: string, description: string): Database {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new SqliteDatabase(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  const kysely = new Kysely<VigilDatabase>({
+    dialect: new ImmediateTransactionSqliteDialect({ database: sqlite }),
+  });
+  return { kysely, dialect: 'sqlite', description, schema: undefined, close: () => kysely.destroy() };
+}
+
+async function openPostgres(
+  target: Extract<DatabaseTarget, { dialect: 'postgres' }>,
+  description: string,
+  poolSize: number,
+): Promise<Database> {
+  const types = {
+    getTypeParser(oid: number, format?: 'text' | 'binary') {
+      if (oid === pg.types.builtins.INT8) return (value: string) => Number.parseInt(value, 10);
+      return pg.types.getTypeParser(oid, format);
+    },
+  };
+  const pool = new pg.Pool({
+    connectionString: target.connectionString,
+    max: poolSize,
+    types,
+    ...(target.schema ? { options: `-c search_path=${target.schema}` } : {}),
+  });
+  // An idle client that loses its server emits 'error' on the pool; without a
+  // listener Node would crash the process. The next query reports the outage.
+  pool.on('error', () => {});
+  if (target.schema) await pool.query(`create schema if not exists "${target.schema}"`);
+  const kysely = new Kysely<VigilDatabase>({ dialect: new PostgresDialect({ pool }) });
+  return { kysely, dialect: 'postgres', description, schema: target.schema, close: () => kysely.destroy() };
+}

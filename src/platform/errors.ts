@@ -1,0 +1,66 @@
+/**
+ * The closed set of errors a use case may raise. One handler in
+ * `src/http/error-handler.ts` maps each to an RFC 9457 problem document, and
+ * the CLI prints them; nothing else invents an error vocabulary.
+ */
+
+/** One reason a piece of input was refused, naming the field (dotted path, e.g. `body.title`). */
+export interface FieldIssue {
+  field: string;
+  reason: string;
+}
+
+export type DomainErrorKind =
+  | 'not_found'
+  | 'validation_failed'
+  | 'conflict'
+  | 'forbidden'
+  | 'unauthenticated'
+  | 'invalid_transition';
+
+export abstract class DomainError extends Error {
+  abstract readonly kind: DomainErrorKind;
+}
+
+export class NotFound extends DomainError {
+  readonly kind = 'not_found';
+  constructor(
+    readonly subject: string,
+    readonly id: string,
+  ) {
+    super(`${subject} ${id} was not found`);
+  }
+}
+
+export class ValidationFailed extends DomainError {
+  readonly kind = 'validation_failed';
+  constructor(
+    readonly issues: readonly FieldIssue[],
+    message = issues.map((i) => `${i.field}: ${i.reason}`).join('; '),
+  ) {
+    super(message);
+  }
+}
+
+export class Conflict extends DomainError {
+  readonly kind = 'conflict';
+}
+
+export class Forbidden extends DomainError {
+  readonly kind = 'forbidden';
+}
+
+export class Unauthenticated extends DomainError {
+  readonly kind = 'unauthenticated';
+}
+
+/** A state machine refused a transition; `allowed` lists the states that could follow. */
+export class InvalidTransition extends DomainError {
+  readonly kind = 'invalid_transition';
+  constructor(
+    message: string,
+    readonly allowed: readonly string[],
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,277 @@
+/**
+ * Schemas and types of the policy file: the organisation's incident response
+ * process written as data. Every object is strict so that a misspelt key is an
+ * error rather than a silently ignored setting.
+ *
+ * Schema messages are written as the "expected" half of a validation issue
+ * (see policy-issues.ts), e.g. `a time "HH:MM"`.
+ */
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+import type { Weekday } from '../calendar/calendar-types.ts';
+import {
+  DURATION_EXPECTED,
+  type Duration,
+  isZeroDuration,
+  parseDuration,
+  usedUnits,
+} from './policy-duration.ts';
+import {
+  checkPhaseOrder,
+  checkPolicyRules,
+  isKnownHolidayRegion,
+  isValidLocalDate,
+  uniqueIds,
+} from './policy-rules.ts';
+
+const ID_PATTERN = /^[a-z][a-z0-9_-]*$/;
+const TIME_PATTERN = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+/** A list of objects whose `id`s must differ. */
+function uniqueList<Item extends z.ZodType<{ id: string }>>(item: Item) {
+  return z.array(item).superRefine((items, ctx) => uniqueIds(items, [], ctx));
+}
+
+const ID_EXPECTED = 'an id such as "critical" (lower case letters, digits, "-" or "_")';
+const idSchema = z.string({ error: ID_EXPECTED }).regex(ID_PATTERN, { error: ID_EXPECTED });
+const textSchema = z.string({ error: 'some text' }).trim().min(1, { error: 'some text' });
+const emailSchema = z.email({ error: 'an email address such as "cpo@example.com"' });
+
+/** A duration string, parsed; zero is refused because no clock or retention can be instant. */
+export const durationSchema = z.string({ error: DURATION_EXPECTED }).transform((text, ctx): Duration => {
+  const result = parseDuration(text);
+  if (!result.ok) {
+    ctx.addIssue({ code: 'custom', message: result.expected });
+    return z.NEVER;
+  }
+  if (isZeroDuration(result.duration)) {
+    ctx.addIssue({ code: 'custom', message: 'a duration longer than zero' });
+    return z.NEVER;
+  }
+  return result.duration;
+});
+
+export const WEEKDAYS = [
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+  'sunday',
+] as const satisfies readonly Weekday[];
+
+/** How a clock measures time: plain elapsed time, or only time inside business hours. */
+export const clockKindSchema = z.enum(['wall', 'business']);
+export type ClockKind = z.infer<typeof clockKindSchema>;
+
+const BUSINESS_UNITS = new Set(['days', 'hours', 'minutes']);
+const WALL_UNITS = new Set(['weeks', 'days', 'hours', 'minutes']);
+
+/** Adds an issue at `path` when `d` uses a unit that the clock `clock` cannot measure. */
+function checkClockUnits(d: Duration, clock: ClockKind, path: PropertyKey[], ctx: z.RefinementCtx): void {
+  const allowed = clock === 'business' ? BUSINESS_UNITS : WALL_UNITS;
+  if (usedUnits(d).every((unit) => allowed.has(unit))) return;
+  const message =
+    clock === 'business'
+      ? 'a business-clock duration in minutes, hours or days (days are business days)'
+      : 'a wall-clock duration in minutes, hours, days or weeks (months and years vary in length)';
+  ctx.addIssue({ code: 'custom', message, path });
+}
+
+/** One due time: `within` measured on `clock` from the clock's start. */
+export const clockSpecSchema = z
+  .strictObject({ within: durationSchema, clock: clockKindSchema })
+  .superRefine((spec, ctx) => checkClockUnits(spec.within, spec.clock, ['within'], ctx));
+export type ClockSpec = z.infer<typeof clockSpecSchema>;
+
+/** A response target with an optional variant for incidents opened out of hours. */
+export const slaTargetSchema = z
+  .strictObject({ within: durationSchema, clock: clockKindSchema, outOfHours: clockSpecSchema.optional() })
+  .superRefine((spec, ctx) => checkClockUnits(spec.within, spec.clock, ['within'], ctx));
+export type SlaTarget = z.infer<typeof slaTargetSchema>;
+
+/** The first customer update (`within`) and the cadence after it (`every`). */
+export const customerUpdateTargetSchema = z
+  .strictObject({
+    within: durationSchema,
+    every: durationSchema,
+    clock: clockKindSchema,
+    onPhaseChange: z.boolean({ error: 'true or false' }),
+    outOfHours: clockSpecSchema.optional(),
+  })
+  .superRefine((spec, ctx) => {
+    checkClockUnits(spec.within, spec.clock, ['within'], ctx);
+    checkClockUnits(spec.every, spec.clock, ['every'], ctx);
+  });
+export type CustomerUpdateTarget = z.infer<typeof customerUpdateTargetSchema>;
+
+/** The response targets of one severity. */
+export const severitySlaSchema = z.strictObject({
+  acknowledge: slaTargetSchema,
+  triage: slaTargetSchema,
+  containment: slaTargetSchema,
+  customerUpdate: customerUpdateTargetSchema.nullable(),
+});
+export type SeveritySla = z.infer<typeof severitySlaSchema>;
+
+const TIME_EXPECTED = 'a 24-hour local time "HH:MM", quoted, such as "09:00"';
+const localTimeSchema = z.string({ error: TIME_EXPECTED }).regex(TIME_PATTERN, { error: TIME_EXPECTED });
+
+const businessHoursSchema = z
+  .strictObject({
+    days: z
+      .array(z.enum(WEEKDAYS), { error: 'a list of weekdays such as [monday, friday]' })
+      .min(1, { error: 'at least one weekday' }),
+    opensAt: localTimeSchema,
+    closesAt: localTimeSchema,
+  })
+  .superRefine((hours, ctx) => {
+    // Zero-padded "HH:MM" strings sort in time order.
+    if (hours.closesAt <= hours.opensAt) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `a closing time later than opensAt ${hours.opensAt}`,
+        path: ['closesAt'],
+      });
+    }
+    if (new Set(hours.days).size !== hours.days.length) {
+      ctx.addIssue({ code: 'custom', message: 'each weekday at most once', path: ['days'] });
+    }
+  });
+
+const holidaysSchema = z
+  .strictObject({
+    country: z.string({ error: 'a country code such as "GB"' }),
+    subdivision: z.string().optional(),
+  })
+  .superRefine((region, ctx) => {
+    const problem = isKnownHolidayRegion(region.country, region.subdivision);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem.expected, path: [problem.field] });
+  });
+
+const ZONE_EXPECTED = 'an IANA time zone such as "Europe/London"';
+
+const timeSchema = z.strictObject({
+  timeZone: z
+    .string({ error: ZONE_EXPECTED })
+    .refine((zone) => IANAZone.isValidZone(zone), { error: ZONE_EXPECTED }),
+  businessHours: businessHoursSchema,
+  holidays: holidaysSchema.nullable(),
+  closures: z.array(
+    z
+      .string({ error: 'a date "YYYY-MM-DD"' })
+      .refine(isValidLocalDate, { error: 'a real date "YYYY-MM-DD"' }),
+  ),
+});
+
+const severitySchema = z.strictObject({
+  id: idSchema,
+  name: textSchema,
+  definition: textSchema,
+  examples: z.array(textSchema),
+});
+export type Severity = z.infer<typeof severitySchema>;
+
+const checklistItemSchema = z.strictObject({ id: idSchema, text: textSchema, mandatory: z.boolean() });
+export type ChecklistItem = z.infer<typeof checklistItemSchema>;
+
+const phaseSchema = z.strictObject({
+  id: idSchema,
+  name: textSchema,
+  description: textSchema,
+  checklist: uniqueList(checklistItemSchema),
+});
+export type Phase = z.infer<typeof phaseSchema>;
+
+const roleSchema = z.strictObject({ id: idSchema, name: textSchema, description: textSchema });
+export type Role = z.infer<typeof roleSchema>;
+
+const personSchema = z.strictObject({ title: textSchema, email: emailSchema, name: textSchema.optional() });
+export type PolicyPerson = z.infer<typeof personSchema>;
+
+/** Who is told when a response clock is breached. */
+export const breachRecipientSchema = z.enum(['incident_owner', 'next_in_succession']);
+export type BreachRecipient = z.infer<typeof breachRecipientSchema>;
+
+const FRACTION_EXPECTED = 'a fraction strictly between 0 and 1, such as 0.75';
+
+const slaRulesSchema = z.strictObject({
+  atRiskFraction: z
+    .number({ error: FRACTION_EXPECTED })
+    .gt(0, { error: FRACTION_EXPECTED })
+    .lt(1, { error: FRACTION_EXPECTED }),
+  customerUpdatesUntil: idSchema,
+  notifyOnBreach: z.array(breachRecipientSchema).min(1, { error: 'at least one recipient' }),
+});
+
+const notificationDueSchema = z
+  .strictObject({
+    within: durationSchema,
+    clock: clockKindSchema,
+    from: z.enum(['awareness', 'confirmation']),
+  })
+  .superRefine((spec, ctx) => checkClockUnits(spec.within, spec.clock, ['within'], ctx));
+export type NotificationDue = z.infer<typeof notificationDueSchema>;
+
+const regimeSchema = z.strictObject({
+  id: idSchema,
+  name: textSchema,
+  authority: textSchema,
+  regulator: notificationDueSchema,
+  customers: notificationDueSchema,
+  delayReasonsRequiredWhenLate: z.boolean(),
+});
+export type BreachRegime = z.infer<typeof regimeSchema>;
+
+const retentionRuleSchema = <From extends string>(from: From) =>
+  z.strictObject({ keep: durationSchema, from: z.literal(from) });
+
+const policyObjectSchema = z.strictObject({
+  schemaVersion: z.literal(1),
+  organization: z.strictObject({ name: textSchema, trustCentreUrl: z.url().optional() }),
+  time: timeSchema,
+  severities: uniqueList(severitySchema).min(1, { error: 'at least one severity' }),
+  slas: z.record(z.string(), severitySlaSchema, { error: 'a map from severity id to response targets' }),
+  slaRules: slaRulesSchema,
+  lifecycle: z
+    .strictObject({
+      phases: uniqueList(phaseSchema).min(2, { error: 'at least the phases identify and closed' }),
+    })
+    .superRefine((lifecycle, ctx) => checkPhaseOrder(lifecycle.phases, ctx)),
+  roles: uniqueList(roleSchema).min(1, { error: 'at least one role' }),
+  command: z.strictObject({
+    primaryOwner: personSchema,
+    succession: z.array(personSchema),
+    regulatorContactApprover: idSchema,
+    regulatorContactInputs: z.array(textSchema),
+  }),
+  breachNotification: z.strictObject({
+    regimes: uniqueList(regimeSchema),
+    registerEveryBreach: z.boolean(),
+  }),
+  retention: z.strictObject({
+    telemetry: retentionRuleSchema('receipt'),
+    evidence: retentionRuleSchema('incident_closed'),
+    legalHoldBlocksPurge: z.boolean(),
+  }),
+  reviews: z.strictObject({
+    requiredForSeverities: z.array(idSchema),
+    approver: idSchema,
+    correctiveActionsNeedOwnerAndDueDate: z.boolean(),
+  }),
+  exercises: z.strictObject({ every: durationSchema, warnBefore: durationSchema }),
+  communications: z.strictObject({
+    customerChannel: z.enum(['email']),
+    internalChannel: z.enum(['email']),
+    statusPage: z.boolean(),
+  }),
+});
+
+/** The whole policy file, with the rules that relate one section to another. */
+export const policySchema = policyObjectSchema.superRefine(checkPolicyRules);
+
+/** A validated policy, durations parsed. */
+export type Policy = z.output<typeof policyObjectSchema>;
+/** A policy as written in the file, before parsing. */
+export type PolicyInput = z.input<typeof policyObjectSchema>;

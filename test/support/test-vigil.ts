@@ -1,0 +1,52 @@
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import pino from 'pino';
+import { VIGIL_VERSION } from '../../src/app/version.ts';
+import { createVigil, type Vigil } from '../../src/app/vigil.ts';
+import { FakeClock } from '../../src/platform/clock.ts';
+import { type ScratchDatabase, scratchDatabase, type TestDialect } from './test-databases.ts';
+
+export const ADMIN_TOKEN = 'vgl_test-admin-token-0123456789abcdef';
+
+export interface TestVigil {
+  vigil: Vigil;
+  clock: FakeClock;
+  scratch: ScratchDatabase;
+  /** An authenticated request as the admin (pass `headers` to override). */
+  api(options: InjectOptions): Promise<LightMyRequestResponse>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A real Vigil (real database, real HTTP stack via inject) on a fresh
+ * database, with a fake clock and a known admin token.
+ */
+export async function startTestVigil(
+  dialect: TestDialect,
+  options: { now?: string; policyPath?: string; bodyLimit?: number } = {},
+): Promise<TestVigil> {
+  const clock = new FakeClock(options.now ?? '2026-04-07T09:30:00Z');
+  const scratch = scratchDatabase(dialect);
+  const vigil = await createVigil({
+    databaseUrl: scratch.url,
+    policyPath: options.policyPath,
+    clock,
+    logger: pino({ level: 'silent' }),
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    version: VIGIL_VERSION,
+  });
+  await vigil.identity.bootstrapAdmin({ email: 'admin@localhost', presetToken: ADMIN_TOKEN });
+  return {
+    vigil,
+    clock,
+    scratch,
+    api: (request) =>
+      vigil.http.inject({
+        ...request,
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(request.headers ?? {}) },
+      }),
+    async stop() {
+      await vigil.close();
+      await scratch.drop();
+    },
+  };
+}
