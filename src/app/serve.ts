@@ -38,18 +38,19 @@ export async function startServer(
     });
     const address = await vigil.http.listen({ host: config.host, port: config.port });
     url = address.replace('[::1]', 'localhost');
-    deps.say(`Vigil ${VIGIL_VERSION} is listening on ${url}`);
-    deps.say(`  policy:   ${vigil.policy.source} (${vigil.policy.version})`);
-    deps.say(`  database: ${vigil.database.description}`);
-    deps.say(`  API docs: ${url}/api/docs`);
     if (admin.created) {
       deps.say(`Created the admin user ${admin.email}.`);
-      if (admin.generatedToken) {
-        deps.say(`Admin API token (shown once, store it now): ${admin.generatedToken}`);
-      } else {
-        deps.say('Its API token is the one given in VIGIL_ADMIN_TOKEN.');
-      }
+      deps.say(
+        admin.generatedToken
+          ? `Admin API token (shown once, store it now): ${admin.generatedToken}`
+          : 'Its API token is the one given in VIGIL_ADMIN_TOKEN.',
+      );
     }
+    deps.say(`Policy:   ${vigil.policy.source} (${vigil.policy.version})`);
+    deps.say(`Database: ${vigil.database.description}`);
+    deps.say(`API docs: ${url}/api/docs`);
+    // Printed last: scripts (and the tests) wait for this line.
+    deps.say(`Vigil ${VIGIL_VERSION} is listening on ${url}`);
   } catch (error) {
     await vigil.close();
     throw error;

@@ -56,7 +56,7 @@ export function startServe(args: string[], env: Record<string, string> = {}): Pr
     });
     child.stdout?.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(stdout);
+      const match = /is listening on (http:\/\/\S+)/.exec(stdout);
       if (match) {
         clearTimeout(timer);
         resolve({ child, url: match[1]!, output: () => stdout, exited });
