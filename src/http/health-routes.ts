@@ -19,6 +19,7 @@ export function registerHealthRoutes(app: FastifyInstance, readiness: Readiness)
       schema: {
         tags: ['health'],
         summary: 'The process is up',
+        security: [],
         response: { 200: z.object({ status: z.literal('ok') }) },
       },
     },
@@ -31,6 +32,7 @@ export function registerHealthRoutes(app: FastifyInstance, readiness: Readiness)
       schema: {
         tags: ['health'],
         summary: 'The database is reachable and every migration is applied',
+        security: [],
         response: { 200: z.object({ status: z.literal('ready') }), ...problemResponses(503) },
       },
     },

@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
 import type { IdentityService } from '../identity/identity-service.ts';
 import { installAuthentication } from './authentication.ts';
 import { installErrorHandling } from './error-handler.ts';
@@ -64,6 +69,8 @@ async function registerOpenApi(app: FastifyInstance, version: string): Promise<v
       security: [{ bearerAuth: [] }],
     },
     transform: jsonSchemaTransform,
+    // Emits the schemas named with `.meta({ id })` (Incident, Problem, ...) under components.schemas.
+    transformObject: jsonSchemaTransformObject,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

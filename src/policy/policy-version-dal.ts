@@ -5,20 +5,12 @@ import type { VigilDatabase } from '../platform/db/schema.ts';
 /** Queries of the stored policy versions. */
 export function createPolicyVersionDal() {
   return {
-    async exists(trx: Transaction<VigilDatabase>, version: string): Promise<boolean> {
-      const row = await trx
-        .selectFrom('policy_versions')
-        .select('version')
-        .where('version', '=', version)
-        .executeTakeFirst();
-      return row !== undefined;
-    },
-
-    async insert(
+    /** Inserts the version unless it is stored already; true when this call stored it. */
+    async insertIfNew(
       trx: Transaction<VigilDatabase>,
       version: { version: string; source: string; content: string; firstLoadedAt: Date },
-    ): Promise<void> {
-      await trx
+    ): Promise<boolean> {
+      const result = await trx
         .insertInto('policy_versions')
         .values({
           version: version.version,
@@ -28,7 +20,8 @@ export function createPolicyVersionDal() {
         })
         // Two processes starting together on a new version both try; one row is enough.
         .onConflict((oc) => oc.column('version').doNothing())
-        .execute();
+        .executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
     },
   };
 }

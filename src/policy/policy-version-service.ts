@@ -20,14 +20,15 @@ export function createPolicyVersionService(deps: {
     /** Stores the version if it is new (and audits that); returns whether it was new. */
     async register(policy: { version: string; source: string; text: string }): Promise<boolean> {
       return db.transaction().execute(async (trx) => {
-        if (await dal.exists(trx, policy.version)) return false;
         const now = clock.now();
-        await dal.insert(trx, {
+        const stored = {
           version: policy.version,
           source: policy.source,
           content: policy.text,
           firstLoadedAt: now,
-        });
+        };
+        // Two processes starting together on a new version both get here; only the one whose insert lands audits it.
+        if (!(await dal.insertIfNew(trx, stored))) return false;
         await audit.append(trx, {
           actor: { type: 'system', name: 'policy' },
           action: 'policy.version_registered',

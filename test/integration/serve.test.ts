@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ScratchDatabase, scratchSqlite } from '../support/test-databases.ts';
+import { type ScratchDatabase, scratchPostgres, scratchSqlite } from '../support/test-databases.ts';
 import { runVigil, type ServeProcess, startServe } from '../support/vigil-process.ts';
 
 const running: ServeProcess[] = [];
@@ -189,3 +190,52 @@ describe('vigil audit verify and vigil migrate', () => {
     expect(JSON.parse(broken.stdout)).toMatchObject({ ok: false, firstBrokenEntry: 2 });
   });
 });
+
+const postgresUrl = process.env.VIGIL_TEST_DATABASE_URL;
+
+describe.skipIf(!postgresUrl)(
+  `vigil on PostgreSQL${postgresUrl ? '' : ' (skipped: VIGIL_TEST_DATABASE_URL is not set)'}`,
+  () => {
+    it('runs two servers on one database: one first-start admin, one intact audit chain', async () => {
+      const db = scratchPostgres();
+      scratches.push(db);
+      const token = 'vgl_two-servers-one-database-0123';
+      const [a, b] = await Promise.all([
+        serve(['--database', db.url], { VIGIL_ADMIN_TOKEN: token }),
+        serve(['--database', db.url], { VIGIL_ADMIN_TOKEN: token }),
+      ]);
+      const created = [a, b].filter((s) => s.output().includes('Created the admin user'));
+      expect(created).toHaveLength(1);
+
+      const declare = (server: ServeProcess, title: string) =>
+        fetch(`${server.url}/api/v1/incidents`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ title, severity: 'medium', description: 'two writers' }),
+        });
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => declare(i % 2 === 0 ? a : b, `incident ${i}`)),
+      );
+      expect(answers.map((r) => r.status)).toEqual(Array(10).fill(201));
+      await Promise.all([stop(a), stop(b)]);
+
+      const verify = await runVigil(['audit', 'verify', '--database', db.url]);
+      expect(verify.code).toBe(0);
+      const result = JSON.parse(verify.stdout);
+      // user, token, policy version, and ten incidents.
+      expect(result).toMatchObject({ ok: true, entries: 13, firstBrokenEntry: null });
+
+      const client = new pg.Client({ connectionString: postgresUrl });
+      await client.connect();
+      try {
+        const schema = new URL(db.url).searchParams.get('schema');
+        await client.query(`update "${schema}".audit_log set actor = 'user:mallory' where seq = 7`);
+      } finally {
+        await client.end();
+      }
+      const broken = await runVigil(['audit', 'verify'], { VIGIL_DATABASE_URL: db.url });
+      expect(broken.code).toBe(1);
+      expect(JSON.parse(broken.stdout)).toMatchObject({ ok: false, firstBrokenEntry: 7 });
+    });
+  },
+);

@@ -3,6 +3,7 @@ import pino from 'pino';
 import { VIGIL_VERSION } from '../../src/app/version.ts';
 import { createVigil, type Vigil } from '../../src/app/vigil.ts';
 import { FakeClock } from '../../src/platform/clock.ts';
+import { createLogger } from '../../src/platform/logger.ts';
 import { type ScratchDatabase, scratchDatabase, type TestDialect } from './test-databases.ts';
 
 export const ADMIN_TOKEN = 'vgl_test-admin-token-0123456789abcdef';
@@ -22,7 +23,7 @@ export interface TestVigil {
  */
 export async function startTestVigil(
   dialect: TestDialect,
-  options: { now?: string; policyPath?: string; bodyLimit?: number } = {},
+  options: { now?: string; policyPath?: string; bodyLimit?: number; logLines?: string[] } = {},
 ): Promise<TestVigil> {
   const clock = new FakeClock(options.now ?? '2026-04-07T09:30:00Z');
   const scratch = scratchDatabase(dialect);
@@ -30,7 +31,9 @@ export async function startTestVigil(
     databaseUrl: scratch.url,
     policyPath: options.policyPath,
     clock,
-    logger: pino({ level: 'silent' }),
+    logger: options.logLines
+      ? createLogger('info', { write: (line: string) => options.logLines?.push(line) })
+      : pino({ level: 'silent' }),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     version: VIGIL_VERSION,
   });
