@@ -13,6 +13,8 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createBusinessCalendar } from '../src/calendar/business-calendar.ts';
 import type { BusinessCalendar } from '../src/calendar/calendar-types.ts';
+import { calendarConfigFromPolicy } from '../src/policy/policy-calendar.ts';
+import { loadDefaultPolicy, requireValidPolicy } from '../src/policy/policy-loader.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -120,14 +122,10 @@ function today(): string {
 
 /** Runs the business calendar benchmark and returns a markdown report (table and machine line). */
 export async function runCalendarBench(): Promise<string> {
-  const calendar = createBusinessCalendar({
-    timeZone: 'Europe/London',
-    workingDays: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'],
-    opensAt: '09:00',
-    closesAt: '17:00',
-    holidays: { country: 'GB', subdivision: 'ENG' },
-    closures: [],
-  });
+  // The calendar of the built-in policy, built the way the composition root builds it.
+  const calendar = createBusinessCalendar(
+    calendarConfigFromPolicy(requireValidPolicy(await loadDefaultPolicy()).policy),
+  );
   const starts = startInstants();
   // One untimed round of every case first, so the first case measured does not also pay for
   // the JIT compiling the calendar's code paths and for filling the window cache.
