@@ -3,5 +3,9 @@
  * main: add a new file and list it here.
  */
 import * as foundation from './0001-foundation.ts';
+import * as incidentLifecycle from './0002-incident-lifecycle.ts';
 
-export const migrations = [{ name: '0001-foundation', module: foundation }] as const;
+export const migrations = [
+  { name: '0001-foundation', module: foundation },
+  { name: '0002-incident-lifecycle', module: incidentLifecycle },
+] as const;

@@ -203,6 +203,8 @@ const slaRulesSchema = z.strictObject({
     .lt(1, { error: FRACTION_EXPECTED }),
   customerUpdatesUntil: idSchema,
   notifyOnBreach: z.array(breachRecipientSchema).min(1, { error: 'at least one recipient' }),
+  /** Where a severity's customer updates follow phase changes, how soon after a change the update is due. */
+  milestoneUpdate: clockSpecSchema,
 });
 
 const notificationDueSchema = z

@@ -53,6 +53,98 @@ export interface IncidentsTable {
   out_of_hours: number;
   policy_version: string;
   updated_at: DbInstant;
+  owner_id: string | null;
+  acknowledged_at: DbInstant | null;
+  acknowledged_by: string | null;
+  triage_decision: string | null;
+  triage_reason: string | null;
+  triage_decided_at: DbInstant | null;
+  /** When technical triage began: a `confirmed` decision, or moving on to contain. */
+  triage_started_at: DbInstant | null;
+  duplicate_of: string | null;
+  /** The most severe severity the incident ever had (the review rule reads it). */
+  highest_severity: string | null;
+  category: string | null;
+  closed_at: DbInstant | null;
+}
+
+export interface IncidentRolesTable {
+  incident_id: string;
+  role: string;
+  user_id: string;
+  assigned_at: DbInstant;
+  assigned_by: string;
+}
+
+export interface IncidentComponentsTable {
+  incident_id: string;
+  component: string;
+  confidentiality: string;
+  integrity: string;
+  availability: string;
+}
+
+export interface ChecklistItemsTable {
+  incident_id: string;
+  phase: string;
+  item: string;
+  done: number;
+  updated_at: DbInstant;
+  updated_by: string;
+}
+
+export interface TimelineEntriesTable {
+  seq: Generated<number>;
+  id: string;
+  incident_id: string;
+  at: DbInstant;
+  kind: string;
+  actor: string;
+  summary: string;
+  /** JSON of the entry's structured details. */
+  data: string;
+}
+
+export interface SlaClocksTable {
+  incident_id: string;
+  name: string;
+  kind: string;
+  started_at: DbInstant;
+  at_risk_at: DbInstant;
+  due_at: DbInstant;
+  met_at: DbInstant | null;
+  stopped_at: DbInstant | null;
+  at_risk_noted_at: DbInstant | null;
+  escalated_at: DbInstant | null;
+  /** Periods of this clock that were breached (the customer-update cadence has many periods). */
+  breaches: number;
+  /** When the engine must next look at this clock; null when it never needs to again. */
+  next_check_at: DbInstant | null;
+}
+
+export interface OutboxTable {
+  seq: Generated<number>;
+  id: string;
+  /** Makes enqueueing idempotent: the same event never queues the same message twice. */
+  dedup_key: string;
+  created_at: DbInstant;
+  kind: string;
+  incident_id: string | null;
+  recipient: string;
+  subject: string;
+  payload: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: DbInstant;
+  sent_at: DbInstant | null;
+  last_error: string | null;
+}
+
+export interface EngineLeasesTable {
+  name: string;
+  holder: string;
+  acquired_at: DbInstant;
+  expires_at: DbInstant;
 }
 
 export interface AuditLogTable {
@@ -84,4 +176,11 @@ export interface VigilDatabase {
   incidents: IncidentsTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
+  incident_roles: IncidentRolesTable;
+  incident_components: IncidentComponentsTable;
+  checklist_items: ChecklistItemsTable;
+  timeline_entries: TimelineEntriesTable;
+  sla_clocks: SlaClocksTable;
+  outbox: OutboxTable;
+  engine_leases: EngineLeasesTable;
 }
