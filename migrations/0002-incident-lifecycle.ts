@@ -28,6 +28,9 @@ export async function up(db: Kysely<unknown>, ctx: MigrationContext): Promise<vo
     .updateTable('incidents')
     .set((eb) => ({ highest_severity: eb.ref('severity') }))
     .execute();
+  // Runbooks are versioned with the policy; their exact text is kept beside the policy's (JSON [{path, content}]).
+  await db.schema.alterTable('policy_versions').addColumn('files', 'text').execute();
+
   await db.schema.createIndex('incidents_phase').on('incidents').columns(['phase', 'opened_at']).execute();
   await db.schema.createIndex('incidents_owner').on('incidents').columns(['owner_id', 'opened_at']).execute();
 

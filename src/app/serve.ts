@@ -37,6 +37,7 @@ export async function startServer(
       presetToken: config.adminToken,
     });
     const address = await vigil.http.listen({ host: config.host, port: config.port });
+    vigil.engine.start();
     url = address.replace('[::1]', 'localhost');
     if (admin.created) {
       deps.say(`Created the admin user ${admin.email}.`);

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
@@ -6,13 +8,31 @@ import { registerAuditRoutes } from '../audit/audit-routes.ts';
 import { type AuditService, createAuditService } from '../audit/audit-service.ts';
 import { createBusinessCalendar } from '../calendar/business-calendar.ts';
 import type { BusinessCalendar } from '../calendar/calendar-types.ts';
+import { createEngine } from '../engine/engine.ts';
+import type { Engine } from '../engine/engine-types.ts';
 import { registerHealthRoutes } from '../http/health-routes.ts';
 import { buildHttpServer } from '../http/server.ts';
-import { createIdentityDal } from '../identity/identity-dal.ts';
+import { createIdentityDal, type IdentityDal } from '../identity/identity-dal.ts';
 import { createIdentityService, type IdentityService } from '../identity/identity-service.ts';
+import { registerUserRoutes } from '../identity/user-routes.ts';
+import { registerIncidentActionRoutes } from '../incident/incident-action-routes.ts';
+import type { ActivePolicy, IncidentDeps, PeopleDirectory } from '../incident/incident-context.ts';
 import { createIncidentDal } from '../incident/incident-dal.ts';
+import { createIncidentDetailDal } from '../incident/incident-detail-dal.ts';
+import { createEscalationDirectory } from '../incident/incident-escalation-directory.ts';
+import {
+  createIncidentPeopleService,
+  type IncidentPeopleService,
+} from '../incident/incident-people-service.ts';
+import { createIncidentPhaseService, type IncidentPhaseService } from '../incident/incident-phase-service.ts';
+import {
+  createIncidentResponseService,
+  type IncidentResponseService,
+} from '../incident/incident-response-service.ts';
 import { registerIncidentRoutes } from '../incident/incident-routes.ts';
 import { createIncidentService, type IncidentService } from '../incident/incident-service.ts';
+import { createOutboxDal } from '../outbox/outbox-dal.ts';
+import { createOutboxService, type OutboxService } from '../outbox/outbox-service.ts';
 import type { Clock } from '../platform/clock.ts';
 import { type Database, openDatabase } from '../platform/db/database.ts';
 import { migrateToLatest, pendingMigrations } from '../platform/db/migrator.ts';
@@ -25,6 +45,10 @@ import {
 } from '../policy/policy-loader.ts';
 import { createPolicyVersionDal } from '../policy/policy-version-dal.ts';
 import { createPolicyVersionService } from '../policy/policy-version-service.ts';
+import { createSlaDal } from '../sla/sla-dal.ts';
+import { createSlaModule } from '../sla/sla-module.ts';
+import { createTimelineDal } from '../timeline/timeline-dal.ts';
+import { createTimelineService, type TimelineService } from '../timeline/timeline-service.ts';
 
 export interface VigilOptions {
   databaseUrl: string;
@@ -43,9 +67,18 @@ export interface Vigil {
   calendar: BusinessCalendar;
   audit: AuditService;
   identity: IdentityService;
+  timeline: TimelineService;
+  outbox: OutboxService;
   incidents: IncidentService;
+  response: IncidentResponseService;
+  phases: IncidentPhaseService;
+  people: IncidentPeopleService;
+  /** Everything incident use cases share; the engine's modules build on it too. */
+  incidentDeps: IncidentDeps;
+  /** The background engine; `vigil serve` starts it, tests drive `runCycle()` with a fake clock. */
+  engine: Engine;
   http: FastifyInstance;
-  /** Stops the HTTP server (finishing in-flight requests), then closes the database. */
+  /** Stops the HTTP server (finishing in-flight requests) and the engine, then closes the database. */
   close(): Promise<void>;
 }
 
@@ -65,6 +98,27 @@ export async function openMigratedDatabase(databaseUrl: string): Promise<Databas
   return database;
 }
 
+function activePolicy(loaded: LoadedPolicy, calendar: BusinessCalendar): ActivePolicy {
+  const { policy } = loaded;
+  return {
+    policy,
+    version: loaded.version,
+    calendar,
+    categoryIds: policy.categories.map((c) => c.id),
+    componentIds: policy.components.map((c) => c.id),
+    runbookSteps: (category, phase) => loaded.runbooks[category]?.phases[phase] ?? null,
+  };
+}
+
+function peopleDirectory(identityDal: IdentityDal): PeopleDirectory {
+  return {
+    async findByEmail(executor, email) {
+      const user = await identityDal.findUserByEmail(executor, email);
+      return user ? { userId: user.id, email: user.email, name: user.displayName } : null;
+    },
+  };
+}
+
 /**
  * The composition root: the only place that constructs services and hands
  * each the narrow dependencies it uses. Order matters: a bad policy stops
@@ -78,22 +132,48 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
   const db = database.kysely;
 
   const audit = createAuditService({ db, dal: createAuditDal(database.dialect) });
-  const identity = createIdentityService({ db, dal: createIdentityDal(), audit, clock });
+  const identityDal = createIdentityDal();
+  const identity = createIdentityService({ db, dal: identityDal, audit, clock });
   const policyVersions = createPolicyVersionService({ db, dal: createPolicyVersionDal(), audit, clock });
   await policyVersions.register(policy);
+  const command = policy.policy.command;
+  await identity.ensurePolicyPeople([command.primaryOwner, ...command.succession]);
 
-  const severityIds = policy.policy.severities.map((s) => s.id);
-  const incidents = createIncidentService({
+  const timeline = createTimelineService({ db, dal: createTimelineDal() });
+  const outbox = createOutboxService({ db, dal: createOutboxDal() });
+  const incidentDeps: IncidentDeps = {
     db,
     dal: createIncidentDal(),
+    details: createIncidentDetailDal(),
+    slaDal: createSlaDal(),
+    timeline,
     audit,
     clock,
-    policy: {
-      version: policy.version,
-      severityIds,
-      initialPhase: policy.policy.lifecycle.phases[0]!.id,
-      isBusinessTime: (t) => calendar.isBusinessTime(t),
-    },
+    policy: activePolicy(policy, calendar),
+    people: peopleDirectory(identityDal),
+  };
+  const incidents = createIncidentService(incidentDeps);
+  const response = createIncidentResponseService(incidentDeps);
+  const phases = createIncidentPhaseService(incidentDeps);
+  const people = createIncidentPeopleService(incidentDeps);
+  const severityIds = policy.policy.severities.map((s) => s.id);
+
+  const engine = createEngine({
+    db: database,
+    clock,
+    logger: logger.child({ component: 'engine' }),
+    holderId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    modules: [
+      createSlaModule({
+        db,
+        slaDal: incidentDeps.slaDal,
+        timeline,
+        outbox,
+        audit,
+        directory: createEscalationDirectory(incidentDeps),
+        clock,
+      }),
+    ],
   });
 
   const http = await buildHttpServer({
@@ -110,7 +190,9 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
           pendingMigrations: () => pendingMigrations(database),
         }),
       (app) => registerAuditRoutes(app, { audit }),
+      (app) => registerUserRoutes(app, { identity }),
       (app) => registerIncidentRoutes(app, { incidents, severityIds }),
+      (app) => registerIncidentActionRoutes(app, { response, phases, people }),
     ],
   });
 
@@ -120,10 +202,19 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
     calendar,
     audit,
     identity,
+    timeline,
+    outbox,
     incidents,
+    response,
+    phases,
+    people,
+    incidentDeps,
+    engine,
     http,
     async close() {
       await http.close();
+      // Waits for a running cycle and releases the lease, so another process takes over at once.
+      await engine.stop();
       await database.close();
     },
   };

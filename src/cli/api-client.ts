@@ -3,10 +3,13 @@
  * problem+json answer becomes an ApiError carrying the document.
  */
 export interface ApiProblem {
+  type?: string;
   title?: string;
   status?: number;
   detail?: string;
   errors?: { field: string; reason: string }[];
+  /** For `invalid-transition`: the states that may follow instead. */
+  allowed?: string[];
 }
 
 export class ApiError extends Error {
@@ -15,13 +18,17 @@ export class ApiError extends Error {
     readonly problem: ApiProblem,
   ) {
     const fields = problem.errors?.map((e) => `\n  ${e.field}: ${e.reason}`).join('') ?? '';
-    super(`${status} ${problem.title ?? 'error'}: ${problem.detail ?? ''}${fields}`);
+    const allowed = problem.allowed ? `\n  allowed: ${problem.allowed.join(', ') || '(none)'}` : '';
+    super(`${status} ${problem.title ?? 'error'}: ${problem.detail ?? ''}${fields}${allowed}`);
   }
 }
 
 export interface ApiClient {
   get<T>(path: string): Promise<T>;
-  post<T>(path: string, body: unknown): Promise<T>;
+  /** POST with a JSON body, or with none when `body` is undefined. */
+  post<T>(path: string, body?: unknown): Promise<T>;
+  /** DELETE, with a JSON body when one is given. */
+  delete<T>(path: string, body?: unknown): Promise<T>;
 }
 
 export function createApiClient(options: { url: string; token: string | undefined }): ApiClient {
@@ -48,5 +55,6 @@ export function createApiClient(options: { url: string; token: string | undefine
   return {
     get: (path) => call('GET', path),
     post: (path, body) => call('POST', path, body),
+    delete: (path, body) => call('DELETE', path, body),
   };
 }

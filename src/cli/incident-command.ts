@@ -1,58 +1,50 @@
 import type { Command } from 'commander';
-import { resolveClientConfig } from '../app/config.ts';
-import { createApiClient } from './api-client.ts';
 import type { CliIo } from './cli-io.ts';
+import { type ClientFlags, clientFor, clientOptions, printAnswer } from './client-options.ts';
+import {
+  details,
+  type IncidentJson,
+  type IncidentPage,
+  incidentPath,
+  summaryLine,
+} from './incident-format.ts';
+import { registerIncidentResponseCommands } from './incident-response-commands.ts';
 
-interface IncidentJson {
-  id: string;
-  reference: string;
-  title: string;
-  severity: string;
-  phase: string;
-  openedAt: string;
-  outOfHours: boolean;
-  description: string;
-  declaredBy: { email: string };
-  policyVersion: string;
+interface ListFlags extends ClientFlags {
+  limit: string;
+  cursor?: string;
+  phase?: string;
+  severity?: string;
+  owner?: string;
+  breached?: boolean;
+  outOfHours?: boolean;
+  openedFrom?: string;
+  openedTo?: string;
 }
 
-interface ClientFlags {
-  url?: string;
-  token?: string;
-  json?: boolean;
-}
-
-function clientOptions(command: Command): Command {
-  return command
-    .option('--url <url>', 'Vigil server URL (env VIGIL_URL, default http://127.0.0.1:8080)')
-    .option('--token <token>', 'API token (env VIGIL_TOKEN)')
-    .option('--json', 'print the API answer as JSON');
-}
-
-function summaryLine(i: IncidentJson): string {
-  const hours = i.outOfHours ? ' (out of hours)' : '';
-  return `${i.reference}  ${i.severity.padEnd(8)} ${i.phase.padEnd(9)} ${i.openedAt}${hours}  ${i.title}`;
-}
-
-function details(i: IncidentJson): string[] {
-  return [
-    `${i.reference}: ${i.title}`,
-    `  id:          ${i.id}`,
-    `  severity:    ${i.severity}`,
-    `  phase:       ${i.phase}`,
-    `  opened:      ${i.openedAt}${i.outOfHours ? ' (out of hours)' : ''}`,
-    `  declared by: ${i.declaredBy.email}`,
-    `  policy:      ${i.policyVersion}`,
-    `  description: ${i.description}`,
+/** The list query the flags ask for; flags not given are left out. */
+export function listQuery(flags: ListFlags): URLSearchParams {
+  const query = new URLSearchParams({ limit: flags.limit });
+  const text: [string, string | undefined][] = [
+    ['cursor', flags.cursor],
+    ['phase', flags.phase],
+    ['severity', flags.severity],
+    ['owner', flags.owner],
+    ['openedFrom', flags.openedFrom],
+    ['openedTo', flags.openedTo],
   ];
+  for (const [name, value] of text) if (value !== undefined) query.set(name, value);
+  if (flags.breached) query.set('breached', 'true');
+  if (flags.outOfHours) query.set('outOfHours', 'true');
+  return query;
 }
 
-/** `vigil incident declare|list|show`: the REST API from the terminal. */
-export function registerIncidentCommands(program: Command, io: CliIo): void {
-  const incident = program
-    .command('incident')
-    .description('declare, list and show incidents on a Vigil server');
+function listLines(page: IncidentPage): string[] {
+  const lines = page.items.length === 0 ? ['no incidents'] : page.items.map(summaryLine);
+  return page.nextCursor ? [...lines, `more: --cursor ${page.nextCursor}`] : lines;
+}
 
+function registerDeclare(incident: Command, io: CliIo): void {
   clientOptions(incident.command('declare'))
     .description('declare an incident')
     .requiredOption('--title <text>', 'short title')
@@ -63,41 +55,50 @@ export function registerIncidentCommands(program: Command, io: CliIo): void {
       async (
         flags: ClientFlags & { title: string; severity: string; description: string; opened?: string },
       ) => {
-        const client = createApiClient(resolveClientConfig(flags));
         const body = { title: flags.title, severity: flags.severity, description: flags.description };
-        const created = await client.post<IncidentJson>(
+        const created = await clientFor(flags).post<IncidentJson>(
           '/api/v1/incidents',
           flags.opened ? { ...body, openedAt: flags.opened } : body,
         );
-        if (flags.json) io.out(JSON.stringify(created, null, 2));
-        else for (const line of details(created)) io.out(line);
+        printAnswer(io, flags, created, details);
       },
     );
+}
 
+function registerList(incident: Command, io: CliIo): void {
   clientOptions(incident.command('list'))
     .description('list incidents, newest opened first')
     .option('--limit <n>', 'page size (1-200)', '50')
     .option('--cursor <cursor>', 'continue from a previous page')
-    .action(async (flags: ClientFlags & { limit: string; cursor?: string }) => {
-      const client = createApiClient(resolveClientConfig(flags));
-      const query = new URLSearchParams({ limit: flags.limit });
-      if (flags.cursor) query.set('cursor', flags.cursor);
-      const page = await client.get<{ items: IncidentJson[]; nextCursor: string | null }>(
-        `/api/v1/incidents?${query}`,
-      );
-      if (flags.json) return io.out(JSON.stringify(page, null, 2));
-      if (page.items.length === 0) io.out('no incidents');
-      for (const item of page.items) io.out(summaryLine(item));
-      if (page.nextCursor) io.out(`more: --cursor ${page.nextCursor}`);
+    .option('--phase <id>', 'only incidents in this phase')
+    .option('--severity <id>', 'only incidents of this severity')
+    .option('--owner <email>', 'only incidents this person owns')
+    .option('--breached', 'only incidents with a breached response clock')
+    .option('--out-of-hours', 'only incidents opened out of hours')
+    .option('--opened-from <iso>', 'opened at or after this instant (ISO 8601 with offset)')
+    .option('--opened-to <iso>', 'opened before this instant (ISO 8601 with offset)')
+    .action(async (flags: ListFlags) => {
+      const page = await clientFor(flags).get<IncidentPage>(`/api/v1/incidents?${listQuery(flags)}`);
+      printAnswer(io, flags, page, listLines);
     });
+}
 
+function registerShow(incident: Command, io: CliIo): void {
   clientOptions(incident.command('show'))
-    .description('show one incident')
+    .description('show one incident: owner, roles, response clocks and the current checklist')
     .argument('<id>', 'incident id or reference (INC-12)')
     .action(async (id: string, flags: ClientFlags) => {
-      const client = createApiClient(resolveClientConfig(flags));
-      const found = await client.get<IncidentJson>(`/api/v1/incidents/${encodeURIComponent(id)}`);
-      if (flags.json) io.out(JSON.stringify(found, null, 2));
-      else for (const line of details(found)) io.out(line);
+      printAnswer(io, flags, await clientFor(flags).get<IncidentJson>(incidentPath(id)), details);
     });
+}
+
+/** `vigil incident ...`: the incident REST API from the terminal. */
+export function registerIncidentCommands(program: Command, io: CliIo): void {
+  const incident = program
+    .command('incident')
+    .description('declare, run and review incidents on a Vigil server');
+  registerDeclare(incident, io);
+  registerList(incident, io);
+  registerShow(incident, io);
+  registerIncidentResponseCommands(incident, io);
 }

@@ -18,16 +18,24 @@ function toUser(row: UsersTable): User {
 /** Queries of users and API tokens. */
 export function createIdentityDal() {
   return {
-    async countUsers(db: Executor): Promise<number> {
+    /** How many admins exist: none means Vigil has never been started (policy people may exist already). */
+    async countAdmins(db: Executor): Promise<number> {
       const row = await db
         .selectFrom('users')
         .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('role', '=', 'admin')
         .executeTakeFirstOrThrow();
       return Number(row.n);
     },
 
-    async insertUser(trx: Transaction<VigilDatabase>, user: User): Promise<void> {
-      await trx
+    /**
+     * Inserts the user unless one with the same email exists; true when this
+     * call stored it. Two writers racing on one address both get here: the
+     * unique index lets one in, and the other (on PostgreSQL, after waiting
+     * for the first to commit) inserts nothing instead of failing.
+     */
+    async insertUserIfNew(trx: Transaction<VigilDatabase>, user: User): Promise<boolean> {
+      const result = await trx
         .insertInto('users')
         .values({
           id: user.id,
@@ -37,7 +45,36 @@ export function createIdentityDal() {
           created_at: toDbInstant(user.createdAt),
           disabled_at: null,
         })
-        .execute();
+        .onConflict((oc) => oc.column('email').doNothing())
+        .executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+    },
+
+    /** Every user, oldest first (email breaks ties, so the order is stable). */
+    async listUsers(db: Executor): Promise<User[]> {
+      const rows = await db.selectFrom('users').selectAll().orderBy('created_at').orderBy('email').execute();
+      return rows.map(toUser);
+    },
+
+    /** The user with exactly this (already normalised) email, if any. */
+    async findUserByEmail(db: Executor, email: string): Promise<User | null> {
+      const row = await db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+      return row ? toUser(row) : null;
+    },
+
+    /**
+     * Makes the user an admin unless they are one already; true when this
+     * call changed them. On PostgreSQL a concurrent promotion makes this
+     * wait, then re-read the row and change nothing.
+     */
+    async promoteToAdmin(trx: Transaction<VigilDatabase>, userId: string): Promise<boolean> {
+      const result = await trx
+        .updateTable('users')
+        .set({ role: 'admin' })
+        .where('id', '=', userId)
+        .where('role', '<>', 'admin')
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
     },
 
     async insertToken(

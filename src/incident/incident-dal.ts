@@ -1,17 +1,33 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
-import { fromDbInstant, toDbInstant } from '../platform/db/instant-codec.ts';
-import type { IncidentsTable, VigilDatabase } from '../platform/db/schema.ts';
-import type { Incident, IncidentCursor } from './incident-types.ts';
+import type { ExpressionBuilder, Kysely, Selectable, Transaction, Updateable } from 'kysely';
+import { fromDbInstant, fromDbInstantOrNull, toDbInstant } from '../platform/db/instant-codec.ts';
+import type { IncidentsTable, UsersTable, VigilDatabase } from '../platform/db/schema.ts';
+import type { Incident, IncidentCursor, IncidentFilter, TriageDecision } from './incident-types.ts';
 
 type Executor = Kysely<VigilDatabase> | Transaction<VigilDatabase>;
 type IncidentRow = Selectable<IncidentsTable> & { declared_by_email: string };
+
+type ListBuilder = ExpressionBuilder<VigilDatabase & { i: IncidentsTable; u: UsersTable }, 'i' | 'u'>;
 
 export interface IncidentRecord {
   incident: Incident;
   seq: number;
 }
 
+/** The stored columns a use case may change. */
+export type IncidentChanges = Omit<
+  Updateable<IncidentsTable>,
+  'seq' | 'id' | 'reference' | 'declared_at' | 'declared_by'
+>;
+
 function toRecord(row: IncidentRow): IncidentRecord {
+  const triage =
+    row.triage_decision && row.triage_decided_at
+      ? {
+          decision: row.triage_decision as TriageDecision,
+          reason: row.triage_reason ?? '',
+          decidedAt: fromDbInstant(row.triage_decided_at),
+        }
+      : null;
   return {
     seq: Number(row.seq),
     incident: {
@@ -20,13 +36,22 @@ function toRecord(row: IncidentRow): IncidentRecord {
       title: row.title,
       description: row.description,
       severity: row.severity,
+      highestSeverity: row.highest_severity ?? row.severity,
       phase: row.phase,
+      category: row.category,
       openedAt: fromDbInstant(row.opened_at),
       declaredAt: fromDbInstant(row.declared_at),
       declaredBy: { userId: row.declared_by, email: row.declared_by_email },
       outOfHours: row.out_of_hours === 1,
       policyVersion: row.policy_version,
       updatedAt: fromDbInstant(row.updated_at),
+      ownerId: row.owner_id,
+      acknowledgedAt: fromDbInstantOrNull(row.acknowledged_at),
+      acknowledgedBy: row.acknowledged_by,
+      triage,
+      triageStartedAt: fromDbInstantOrNull(row.triage_started_at),
+      duplicateOf: row.duplicate_of,
+      closedAt: fromDbInstantOrNull(row.closed_at),
     },
   };
 }
@@ -39,7 +64,7 @@ function selectIncidents(db: Executor) {
     .select('u.email as declared_by_email');
 }
 
-/** Queries of incidents. */
+/** Queries of the incidents table. */
 export function createIncidentDal() {
   return {
     /** Inserts the incident and returns its recording sequence number. */
@@ -53,13 +78,16 @@ export function createIncidentDal() {
           title: incident.title,
           description: incident.description,
           severity: incident.severity,
+          highest_severity: incident.highestSeverity,
           phase: incident.phase,
+          category: incident.category,
           opened_at: toDbInstant(incident.openedAt),
           declared_at: toDbInstant(incident.declaredAt),
           declared_by: incident.declaredBy.userId,
           out_of_hours: incident.outOfHours ? 1 : 0,
           policy_version: incident.policyVersion,
           updated_at: toDbInstant(incident.updatedAt),
+          owner_id: incident.ownerId,
         })
         .returning('seq')
         .executeTakeFirstOrThrow();
@@ -68,6 +96,10 @@ export function createIncidentDal() {
 
     async setReference(trx: Transaction<VigilDatabase>, id: string, reference: string): Promise<void> {
       await trx.updateTable('incidents').set({ reference }).where('id', '=', id).execute();
+    },
+
+    async update(trx: Transaction<VigilDatabase>, id: string, changes: IncidentChanges): Promise<void> {
+      await trx.updateTable('incidents').set(changes).where('id', '=', id).execute();
     },
 
     async findById(db: Executor, id: string): Promise<IncidentRecord | null> {
@@ -80,22 +112,60 @@ export function createIncidentDal() {
       return row ? toRecord(row) : null;
     },
 
-    /** Newest opened first; ties broken by recording order. Returns up to `limit` records after `cursor`. */
+    /**
+     * Newest opened first; ties broken by recording order. Returns up to
+     * `limit` records after `cursor` that match `filter`. `breached` asks
+     * for incidents with a clock breached at `now` or any breached period.
+     */
     async listNewestFirst(
       db: Executor,
-      limit: number,
-      cursor: IncidentCursor | null,
+      query: { limit: number; cursor: IncidentCursor | null; filter: IncidentFilter; now: Date },
     ): Promise<IncidentRecord[]> {
-      let query = selectIncidents(db).orderBy('i.opened_at', 'desc').orderBy('i.seq', 'desc').limit(limit);
+      const { cursor, filter } = query;
+      const now = toDbInstant(query.now);
+      let q = selectIncidents(db).orderBy('i.opened_at', 'desc').orderBy('i.seq', 'desc').limit(query.limit);
       if (cursor) {
-        query = query.where((eb) =>
+        q = q.where((eb) =>
           eb.or([
             eb('i.opened_at', '<', cursor.openedAt),
             eb.and([eb('i.opened_at', '=', cursor.openedAt), eb('i.seq', '<', cursor.seq)]),
           ]),
         );
       }
-      const rows = await query.execute();
+      if (filter.phase) q = q.where('i.phase', '=', filter.phase);
+      if (filter.severity) q = q.where('i.severity', '=', filter.severity);
+      if (filter.outOfHours !== undefined) q = q.where('i.out_of_hours', '=', filter.outOfHours ? 1 : 0);
+      if (filter.openedFrom) q = q.where('i.opened_at', '>=', toDbInstant(filter.openedFrom));
+      if (filter.openedTo) q = q.where('i.opened_at', '<', toDbInstant(filter.openedTo));
+      if (filter.ownerEmail) {
+        const email = filter.ownerEmail;
+        q = q.where('i.owner_id', 'in', (eb) =>
+          eb.selectFrom('users').select('id').where('email', '=', email),
+        );
+      }
+      if (filter.breached !== undefined) {
+        const breachedClock = (eb: ListBuilder) =>
+          eb.exists(
+            eb
+              .selectFrom('sla_clocks as c')
+              .select('c.name')
+              .whereRef('c.incident_id', '=', 'i.id')
+              .where((w) =>
+                w.or([
+                  w('c.breaches', '>', 0),
+                  w.and([w('c.met_at', 'is not', null), w('c.met_at', '>', w.ref('c.due_at'))]),
+                  w.and([
+                    w('c.met_at', 'is', null),
+                    w('c.due_at', '<=', now),
+                    // A clock stopped before it fell due (the incident closed) was never breached.
+                    w.or([w('c.stopped_at', 'is', null), w('c.stopped_at', '>=', w.ref('c.due_at'))]),
+                  ]),
+                ]),
+              ),
+          );
+        q = filter.breached ? q.where((eb) => breachedClock(eb)) : q.where((eb) => eb.not(breachedClock(eb)));
+      }
+      const rows = await q.execute();
       return rows.map(toRecord);
     },
   };

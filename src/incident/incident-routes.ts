@@ -3,27 +3,20 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requirePrincipal } from '../http/authentication.ts';
 import { problemResponses } from '../http/problem.ts';
+import { TIMELINE_KINDS, type TimelineKind } from '../timeline/timeline-types.ts';
+import {
+  ComponentImpactSchema,
+  IncidentSchema,
+  IncidentSummarySchema,
+  Instant,
+  incidentJson,
+  summaryJson,
+  TimelineEntrySchema,
+  timelineJson,
+} from './incident-schemas.ts';
 import type { IncidentService } from './incident-service.ts';
-import type { Incident } from './incident-types.ts';
 
-const Instant = z.iso.datetime({ offset: true }).describe('ISO 8601 instant with an offset or Z');
-
-const IncidentSchema = z
-  .object({
-    id: z.uuid(),
-    reference: z.string().describe('Human reference, INC-<n>'),
-    title: z.string(),
-    description: z.string(),
-    severity: z.string(),
-    phase: z.string(),
-    openedAt: Instant,
-    declaredAt: Instant,
-    declaredBy: z.object({ userId: z.string(), email: z.string() }),
-    outOfHours: z.boolean(),
-    policyVersion: z.string().describe('Content hash of the policy the incident was opened under'),
-    updatedAt: Instant,
-  })
-  .meta({ id: 'Incident' });
+const IdParams = z.object({ id: z.string().min(1).max(100).describe('UUID or INC-<n>') }).strict();
 
 function declareBody(severityIds: readonly string[]) {
   return z
@@ -32,27 +25,64 @@ function declareBody(severityIds: readonly string[]) {
       severity: z.enum(severityIds as [string, ...string[]]),
       description: z.string().trim().min(1).max(20_000),
       openedAt: Instant.optional().describe('When handling began, if earlier than now; never in the future'),
+      category: z.string().min(1).max(100).optional().describe('A category id of the policy'),
+      components: z
+        .array(ComponentImpactSchema)
+        .max(50)
+        .optional()
+        .describe('Affected components and impact'),
     })
     .strict();
 }
+
+const booleanFlag = z.enum(['true', 'false']).transform((v) => v === 'true');
 
 const ListQuery = z
   .object({
     limit: z.coerce.number().int().min(1).max(200).default(50),
     cursor: z.string().max(200).optional(),
+    phase: z.string().max(100).optional(),
+    severity: z.string().max(100).optional(),
+    owner: z.email().optional().describe("The owner's email"),
+    breached: booleanFlag
+      .optional()
+      .describe('Only incidents with (true) or without (false) a breached clock'),
+    outOfHours: booleanFlag.optional(),
+    openedFrom: Instant.optional().describe('Opened at or after this instant'),
+    openedTo: Instant.optional().describe('Opened before this instant'),
   })
   .strict();
 
-function toJson(incident: Incident): z.infer<typeof IncidentSchema> {
-  return {
-    ...incident,
-    openedAt: incident.openedAt.toISOString(),
-    declaredAt: incident.declaredAt.toISOString(),
-    updatedAt: incident.updatedAt.toISOString(),
-  };
-}
+const TimelineQuery = z
+  .object({
+    kind: z
+      .string()
+      .max(500)
+      .optional()
+      .describe(`Comma-separated kinds: ${TIMELINE_KINDS.join(', ')}`)
+      .refine(
+        (v) => !v || v.split(',').every((k) => (TIMELINE_KINDS as readonly string[]).includes(k.trim())),
+        {
+          message: `must be a comma-separated list of ${TIMELINE_KINDS.join(', ')}`,
+        },
+      ),
+  })
+  .strict();
 
-/** `/api/v1/incidents`: declare, list newest first, show one. */
+const TimelineBody = z
+  .object({
+    kind: z.enum(['note', 'decision']),
+    text: z.string().trim().min(1).max(20_000).describe('The note, or what was decided'),
+    rationale: z.string().trim().min(1).max(20_000).optional().describe('Why (decisions)'),
+    alternatives: z
+      .array(z.string().trim().min(1).max(2_000))
+      .max(20)
+      .optional()
+      .describe('Options considered (decisions)'),
+  })
+  .strict();
+
+/** `/api/v1/incidents`: declare, list with filters, show one, and the timeline. */
 export function registerIncidentRoutes(
   app: FastifyInstance,
   deps: { incidents: IncidentService; severityIds: readonly string[] },
@@ -76,7 +106,10 @@ export function registerIncidentRoutes(
         ...rest,
         openedAt: openedAt === undefined ? undefined : new Date(openedAt),
       });
-      return reply.code(201).header('location', `/api/v1/incidents/${incident.id}`).send(toJson(incident));
+      return reply
+        .code(201)
+        .header('location', `/api/v1/incidents/${incident.id}`)
+        .send(incidentJson(incident));
     },
   );
 
@@ -85,17 +118,24 @@ export function registerIncidentRoutes(
     {
       schema: {
         tags: ['incidents'],
-        summary: 'List incidents, newest opened first',
+        summary: 'List incidents, newest opened first, with filters',
         querystring: ListQuery,
         response: {
-          200: z.object({ items: z.array(IncidentSchema), nextCursor: z.string().nullable() }),
+          200: z.object({ items: z.array(IncidentSummarySchema), nextCursor: z.string().nullable() }),
           ...problemResponses(400, 401),
         },
       },
     },
     async (request) => {
-      const page = await incidents.list(request.query);
-      return { items: page.items.map(toJson), nextCursor: page.nextCursor };
+      const { limit, cursor, owner, openedFrom, openedTo, ...rest } = request.query;
+      const filter = {
+        ...rest,
+        ownerEmail: owner?.toLowerCase(),
+        openedFrom: openedFrom ? new Date(openedFrom) : undefined,
+        openedTo: openedTo ? new Date(openedTo) : undefined,
+      };
+      const page = await incidents.list({ limit, cursor, filter });
+      return { items: page.items.map(summaryJson), nextCursor: page.nextCursor };
     },
   );
 
@@ -105,10 +145,54 @@ export function registerIncidentRoutes(
       schema: {
         tags: ['incidents'],
         summary: 'Show one incident by id or reference',
-        params: z.object({ id: z.string().min(1).max(100).describe('UUID or INC-<n>') }).strict(),
+        params: IdParams,
         response: { 200: IncidentSchema, ...problemResponses(401, 404) },
       },
     },
-    async (request) => toJson(await incidents.get(request.params.id)),
+    async (request) => incidentJson(await incidents.get(request.params.id)),
+  );
+
+  api.get(
+    '/api/v1/incidents/:id/timeline',
+    {
+      schema: {
+        tags: ['incidents'],
+        summary: "The incident's timeline, oldest first",
+        params: IdParams,
+        querystring: TimelineQuery,
+        response: {
+          200: z.object({ items: z.array(TimelineEntrySchema) }),
+          ...problemResponses(400, 401, 404),
+        },
+      },
+    },
+    async (request) => {
+      const kinds = request.query.kind?.split(',').map((k) => k.trim() as TimelineKind);
+      const entries = await incidents.timeline(request.params.id, kinds);
+      return { items: entries.map(timelineJson) };
+    },
+  );
+
+  api.post(
+    '/api/v1/incidents/:id/timeline',
+    {
+      schema: {
+        tags: ['incidents'],
+        summary: 'Add a note or a decision to the timeline',
+        params: IdParams,
+        body: TimelineBody,
+        response: { 201: TimelineEntrySchema, ...problemResponses(400, 401, 404, 413, 415) },
+      },
+    },
+    async (request, reply) => {
+      const entry = await incidents.addTimelineEntry(
+        requirePrincipal(request),
+        request.params.id,
+        request.body,
+      );
+      return reply.code(201).send(timelineJson(entry));
+    },
   );
 }
+
+export { IdParams };

@@ -1,115 +1,222 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import type { AuditService } from '../audit/audit-service.ts';
+import { formatActor } from '../audit/audit-chain.ts';
 import type { Principal } from '../identity/identity-types.ts';
-import type { Clock } from '../platform/clock.ts';
 import { toDbInstant } from '../platform/db/instant-codec.ts';
-import type { VigilDatabase } from '../platform/db/schema.ts';
-import { NotFound, ValidationFailed } from '../platform/errors.ts';
+import { type FieldIssue, ValidationFailed } from '../platform/errors.ts';
+import { startIncidentClocks } from '../sla/sla-clock.ts';
+import type { TimelineEntry, TimelineKind } from '../timeline/timeline-types.ts';
+import { actorOf, findIncident, type IncidentDeps, recordIncidentEvent } from './incident-context.ts';
 import { decodeIncidentCursor, encodeIncidentCursor } from './incident-cursor.ts';
-import type { IncidentDal, IncidentRecord } from './incident-dal.ts';
-import type { DeclareIncidentInput, Incident, IncidentPage } from './incident-types.ts';
+import type {
+  ComponentImpact,
+  DeclareIncidentInput,
+  Incident,
+  IncidentFilter,
+  IncidentView,
+} from './incident-types.ts';
+import { type IncidentSummary, summarise, viewIncident } from './incident-view.ts';
 
-/** What incidents need to know of the policy in force. */
-export interface IncidentPolicyView {
-  /** Content hash of the policy. */
-  version: string;
-  severityIds: readonly string[];
-  /** The lifecycle's first phase. */
-  initialPhase: string;
-  isBusinessTime(t: Date): boolean;
+export interface IncidentSummaryPage {
+  items: IncidentSummary[];
+  nextCursor: string | null;
 }
 
-const REFERENCE_PATTERN = /^INC-\d+$/;
+/** Checks the parts of a declaration that depend on the policy and the clock. */
+function checkDeclaration(deps: IncidentDeps, input: DeclareIncidentInput, now: Date): void {
+  const { policy } = deps;
+  const issues: FieldIssue[] = [];
+  const severityIds = policy.policy.severities.map((s) => s.id);
+  if (!severityIds.includes(input.severity)) {
+    issues.push({ field: 'severity', reason: `must be one of ${severityIds.join(', ')}` });
+  }
+  if (input.openedAt && input.openedAt.getTime() > now.getTime()) {
+    issues.push({ field: 'openedAt', reason: `must not be in the future (now is ${now.toISOString()})` });
+  }
+  if (input.category !== undefined && !policy.categoryIds.includes(input.category)) {
+    issues.push({ field: 'category', reason: `must be one of ${policy.categoryIds.join(', ')}` });
+  }
+  issues.push(...componentIssues(policy.componentIds, input.components ?? []));
+  if (issues.length > 0) throw new ValidationFailed(issues);
+}
 
-export function createIncidentService(deps: {
-  db: Kysely<VigilDatabase>;
-  dal: IncidentDal;
-  audit: Pick<AuditService, 'append'>;
-  clock: Clock;
-  policy: IncidentPolicyView;
-}) {
-  const { db, dal, audit, clock, policy } = deps;
+export function componentIssues(
+  known: readonly string[],
+  components: readonly ComponentImpact[],
+): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const seen = new Set<string>();
+  components.forEach((c, i) => {
+    if (!known.includes(c.component)) {
+      issues.push({ field: `components.${i}.component`, reason: `must be one of ${known.join(', ')}` });
+    }
+    if (seen.has(c.component)) issues.push({ field: `components.${i}.component`, reason: 'is listed twice' });
+    seen.add(c.component);
+  });
+  return issues;
+}
 
-  function checkDeclaration(input: DeclareIncidentInput, now: Date): void {
-    const issues = [];
-    if (!policy.severityIds.includes(input.severity)) {
-      issues.push({ field: 'severity', reason: `must be one of ${policy.severityIds.join(', ')}` });
-    }
-    if (input.openedAt && input.openedAt.getTime() > now.getTime()) {
-      issues.push({ field: 'openedAt', reason: `must not be in the future (now is ${now.toISOString()})` });
-    }
-    if (issues.length > 0) throw new ValidationFailed(issues);
+/** Declaring, reading and listing incidents, and their notes and decisions. */
+export function createIncidentService(deps: IncidentDeps) {
+  const { db, dal, details, slaDal, clock, policy, people } = deps;
+
+  async function declare(principal: Principal, input: DeclareIncidentInput): Promise<IncidentView> {
+    const now = clock.now();
+    checkDeclaration(deps, input, now);
+    const openedAt = input.openedAt ?? now;
+    const owner = await people.findByEmail(db, policy.policy.command.primaryOwner.email.toLowerCase());
+    const draft: Omit<Incident, 'reference'> = {
+      id: randomUUID(),
+      title: input.title,
+      description: input.description,
+      severity: input.severity,
+      highestSeverity: input.severity,
+      phase: policy.policy.lifecycle.phases[0]!.id,
+      category: input.category ?? null,
+      openedAt,
+      declaredAt: now,
+      declaredBy: { userId: principal.user.id, email: principal.user.email },
+      outOfHours: !policy.calendar.isBusinessTime(openedAt),
+      policyVersion: policy.version,
+      updatedAt: now,
+      ownerId: owner?.userId ?? null,
+      acknowledgedAt: null,
+      acknowledgedBy: null,
+      triage: null,
+      triageStartedAt: null,
+      duplicateOf: null,
+      closedAt: null,
+    };
+    const clocks = startIncidentClocks(policy.policy, policy.calendar, input.severity, openedAt);
+    const incident = await db.transaction().execute(async (trx) => {
+      const seq = await dal.insert(trx, draft);
+      const created: Incident = { ...draft, reference: `INC-${seq}` };
+      await dal.setReference(trx, created.id, created.reference);
+      if (owner)
+        await details.addRole(trx, {
+          incidentId: created.id,
+          role: 'owner',
+          userId: owner.userId,
+          at: now,
+          by: formatActor(actorOf(principal)),
+        });
+      await details.replaceComponents(trx, created.id, input.components ?? []);
+      await slaDal.insert(trx, created.id, clocks);
+      await recordIncidentEvent(deps, trx, {
+        incidentId: created.id,
+        actor: actorOf(principal),
+        at: now,
+        kind: 'declared',
+        action: 'incident.declared',
+        summary: `${created.reference} declared: ${created.title} (${created.severity})`,
+        data: {
+          reference: created.reference,
+          title: created.title,
+          severity: created.severity,
+          description: created.description,
+          category: created.category,
+          phase: created.phase,
+          openedAt: toDbInstant(openedAt),
+          outOfHours: created.outOfHours,
+          policyVersion: created.policyVersion,
+          owner: owner?.email ?? null,
+          dueAt: Object.fromEntries(clocks.map((c) => [c.name, c.dueAt.toISOString()])),
+        },
+      });
+      return created;
+    });
+    return viewIncident(deps, db, incident, now);
   }
 
   return {
     /**
-     * Declares an incident. Its clocks start at `openedAt` (default: now),
-     * and it records whether that instant was out of hours and which
-     * policy version it was opened under.
+     * Declares an incident: the policy's primary owner takes command, and
+     * every response clock starts at `openedAt` (default now), judged in or
+     * out of hours at that instant.
      */
-    async declare(principal: Principal, input: DeclareIncidentInput): Promise<Incident> {
+    declare,
+
+    /** One incident by id (UUID) or reference (`INC-12`), with people, checklist and clocks. */
+    async get(idOrReference: string): Promise<IncidentView> {
+      const { incident } = await findIncident(dal, db, idOrReference);
+      return viewIncident(deps, db, incident, clock.now());
+    },
+
+    /** A page of incidents, newest opened first, matching `filter`. */
+    async list(options: {
+      limit: number;
+      cursor?: string | undefined;
+      filter?: IncidentFilter;
+    }): Promise<IncidentSummaryPage> {
       const now = clock.now();
-      checkDeclaration(input, now);
-      const openedAt = input.openedAt ?? now;
-      const draft: Omit<Incident, 'reference'> = {
-        id: randomUUID(),
-        title: input.title,
-        description: input.description,
-        severity: input.severity,
-        phase: policy.initialPhase,
-        openedAt,
-        declaredAt: now,
-        declaredBy: { userId: principal.user.id, email: principal.user.email },
-        outOfHours: !policy.isBusinessTime(openedAt),
-        policyVersion: policy.version,
-        updatedAt: now,
-      };
-      return db.transaction().execute(async (trx) => {
-        const seq = await dal.insert(trx, draft);
-        const incident: Incident = { ...draft, reference: `INC-${seq}` };
-        await dal.setReference(trx, incident.id, incident.reference);
-        await audit.append(trx, {
-          actor: { type: 'user', userId: principal.user.id, email: principal.user.email },
-          action: 'incident.declared',
-          subject: { type: 'incident', id: incident.id },
-          detail: {
-            reference: incident.reference,
-            title: incident.title,
-            severity: incident.severity,
-            description: incident.description,
-            phase: incident.phase,
-            openedAt: toDbInstant(incident.openedAt),
-            outOfHours: incident.outOfHours,
-            policyVersion: incident.policyVersion,
-          },
-          at: now,
-        });
-        return incident;
-      });
-    },
-
-    /** One incident by id (UUID) or reference (`INC-12`). */
-    async get(idOrReference: string): Promise<Incident> {
-      const record: IncidentRecord | null = REFERENCE_PATTERN.test(idOrReference)
-        ? await dal.findByReference(db, idOrReference)
-        : await dal.findById(db, idOrReference);
-      if (!record) throw new NotFound('incident', idOrReference);
-      return record.incident;
-    },
-
-    /** A page of incidents, newest opened first. */
-    async list(options: { limit: number; cursor?: string | undefined }): Promise<IncidentPage> {
       const cursor = options.cursor ? decodeIncidentCursor(options.cursor) : null;
       // One extra row tells whether another page follows without a count query.
-      const records = await dal.listNewestFirst(db, options.limit + 1, cursor);
+      const records = await dal.listNewestFirst(db, {
+        limit: options.limit + 1,
+        cursor,
+        filter: options.filter ?? {},
+        now,
+      });
       const page = records.slice(0, options.limit);
       const last = page[page.length - 1];
       const nextCursor =
         records.length > options.limit && last
           ? encodeIncidentCursor({ openedAt: toDbInstant(last.incident.openedAt), seq: last.seq })
           : null;
-      return { items: page.map((r) => r.incident), nextCursor };
+      return {
+        items: await summarise(
+          deps,
+          db,
+          page.map((r) => r.incident),
+          now,
+        ),
+        nextCursor,
+      };
+    },
+
+    /** Adds a note, or a decision (what, why, and the alternatives weighed), to the timeline. */
+    async addTimelineEntry(
+      principal: Principal,
+      idOrReference: string,
+      input: {
+        kind: 'note' | 'decision';
+        text: string;
+        rationale?: string | undefined;
+        alternatives?: string[] | undefined;
+      },
+    ): Promise<TimelineEntry> {
+      const now = clock.now();
+      const { incident } = await findIncident(dal, db, idOrReference);
+      const data =
+        input.kind === 'decision'
+          ? {
+              decision: input.text,
+              rationale: input.rationale ?? null,
+              alternatives: input.alternatives ?? [],
+            }
+          : { text: input.text };
+      return db.transaction().execute(async (trx) => {
+        const entry = await deps.timeline.record(trx, {
+          incidentId: incident.id,
+          at: now,
+          kind: input.kind,
+          actor: formatActor(actorOf(principal)),
+          summary: input.text,
+          data,
+        });
+        await deps.audit.append(trx, {
+          actor: actorOf(principal),
+          action: `incident.${input.kind}_added`,
+          subject: { type: 'incident', id: incident.id },
+          detail: { entryId: entry.id, ...data },
+          at: now,
+        });
+        return entry;
+      });
+    },
+
+    async timeline(idOrReference: string, kinds?: readonly TimelineKind[]): Promise<TimelineEntry[]> {
+      const { incident } = await findIncident(dal, db, idOrReference);
+      return deps.timeline.list(incident.id, kinds);
     },
   };
 }

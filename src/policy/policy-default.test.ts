@@ -2,6 +2,8 @@
  * The built-in policy must say exactly what docs policy-semantics.md says;
  * one check per row or rule of that reference.
  */
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { wallMilliseconds } from './policy-duration.ts';
 import {
@@ -126,11 +128,66 @@ describe('the built-in policy', () => {
   });
 
   it('marks clocks at risk at 75%, stops updates at review, escalates breaches to owner and successor', () => {
-    expect(policy.slaRules).toEqual({
+    expect(policy.slaRules).toMatchObject({
       atRiskFraction: 0.75,
       customerUpdatesUntil: 'review',
       notifyOnBreach: ['incident_owner', 'next_in_succession'],
     });
+  });
+
+  it('owes a milestone customer update within 4 business hours of a phase change', () => {
+    expect(spec(policy.slaRules.milestoneUpdate)).toBe('4 hours business');
+  });
+
+  it('lists the five incident categories, each with a runbook', () => {
+    expect(policy.categories.map((c) => [c.id, c.runbook])).toEqual([
+      ['unauthorised_access', 'runbooks/unauthorised-access.md'],
+      ['data_exposure_risk', 'runbooks/data-exposure-risk.md'],
+      ['service_compromise', 'runbooks/service-compromise.md'],
+      ['service_degradation', 'runbooks/service-degradation.md'],
+      ['policy_violation', 'runbooks/policy-violation.md'],
+    ]);
+    for (const category of policy.categories) expect(category.description.length).toBeGreaterThan(40);
+  });
+
+  it('lists the seven components in scope', () => {
+    expect(policy.components.map((c) => c.id)).toEqual([
+      'api',
+      'frontend',
+      'ai_processing',
+      'database',
+      'storage',
+      'messaging',
+      'identity_access',
+    ]);
+  });
+
+  it('parses every runbook into steps for each phase before closed', () => {
+    expect(Object.keys(loaded.runbooks)).toEqual(policy.categories.map((c) => c.id));
+    for (const [id, runbook] of Object.entries(loaded.runbooks)) {
+      expect(runbook.path).toBe(policy.categories.find((c) => c.id === id)?.runbook);
+      expect(Object.keys(runbook.phases)).toEqual(['identify', 'contain', 'eradicate', 'recover', 'review']);
+      for (const steps of Object.values(runbook.phases)) {
+        // Each phase holds a list of at least three steps and no heading of its own.
+        expect(steps.match(/^- /gm)?.length ?? 0).toBeGreaterThanOrEqual(3);
+        expect(steps).not.toMatch(/^#{1,2} /m);
+      }
+    }
+    expect(loaded.runbooks.service_compromise?.phases.identify).toContain('Defender for SQL');
+  });
+
+  it('keeps the exact text of each runbook file, sorted by path, for storage with the version', async () => {
+    expect(loaded.files.map((f) => f.path)).toEqual([
+      'runbooks/data-exposure-risk.md',
+      'runbooks/policy-violation.md',
+      'runbooks/service-compromise.md',
+      'runbooks/service-degradation.md',
+      'runbooks/unauthorised-access.md',
+    ]);
+    const folder = dirname(DEFAULT_POLICY_PATH);
+    for (const file of loaded.files) {
+      expect(file.content).toBe(await readFile(join(folder, file.path), 'utf8'));
+    }
   });
 
   it('has the lifecycle identify, contain, eradicate, recover, review, closed', () => {

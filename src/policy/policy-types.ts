@@ -184,6 +184,50 @@ const phaseSchema = z.strictObject({
 });
 export type Phase = z.infer<typeof phaseSchema>;
 
+const RUNBOOK_PATH_EXPECTED =
+  'a relative path to a Markdown file inside the policy folder, such as "runbooks/unauthorised-access.md"';
+/** A path segment that is neither `.`, `..` nor hidden, in plain ASCII so that paths sort the same everywhere. */
+const RUNBOOK_SEGMENT = /^[A-Za-z0-9_-][A-Za-z0-9_.-]*$/;
+
+/**
+ * True for a runbook path Vigil accepts: relative, `/`-separated, inside the policy folder
+ * (no `.` or `..` segment) and ending in `.md`. Written this way a path has one spelling, so the
+ * policy version (which hashes each runbook under its path) cannot change with the spelling.
+ */
+export function isRunbookPath(path: string): boolean {
+  return path.endsWith('.md') && path.split('/').every((segment) => RUNBOOK_SEGMENT.test(segment));
+}
+
+const runbookPathSchema = z
+  .string({ error: RUNBOOK_PATH_EXPECTED })
+  .refine(isRunbookPath, { error: RUNBOOK_PATH_EXPECTED });
+
+const categorySchema = z.strictObject({
+  id: idSchema,
+  name: textSchema,
+  description: textSchema,
+  /** Markdown file, relative to the policy file's folder, with one `## <phase id>` section per phase. */
+  runbook: runbookPathSchema.optional(),
+});
+/** A kind of incident, chosen when the incident is classified. */
+export type Category = z.infer<typeof categorySchema>;
+
+const componentSchema = z.strictObject({
+  id: idSchema,
+  name: textSchema,
+  description: textSchema.optional(),
+});
+/** A part of the organisation's systems that an incident can affect. */
+export type Component = z.infer<typeof componentSchema>;
+
+/** A category's runbook as loaded: its path as written in the policy and its steps per phase. */
+export interface Runbook {
+  /** Relative to the policy file's folder, e.g. `runbooks/unauthorised-access.md`. */
+  path: string;
+  /** Phase id to the Markdown under that phase's heading (heading excluded); phases without a section are absent. */
+  phases: Record<string, string>;
+}
+
 const roleSchema = z.strictObject({ id: idSchema, name: textSchema, description: textSchema });
 export type Role = z.infer<typeof roleSchema>;
 
@@ -234,6 +278,8 @@ const policyObjectSchema = z.strictObject({
   organization: z.strictObject({ name: textSchema, trustCentreUrl: z.url().optional() }),
   time: timeSchema,
   severities: uniqueList(severitySchema).min(1, { error: 'at least one severity' }),
+  categories: uniqueList(categorySchema).min(1, { error: 'at least one category' }),
+  components: uniqueList(componentSchema).min(1, { error: 'at least one component' }),
   slas: z.record(z.string(), severitySlaSchema, { error: 'a map from severity id to response targets' }),
   slaRules: slaRulesSchema,
   lifecycle: z

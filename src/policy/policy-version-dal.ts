@@ -8,7 +8,13 @@ export function createPolicyVersionDal() {
     /** Inserts the version unless it is stored already; true when this call stored it. */
     async insertIfNew(
       trx: Transaction<VigilDatabase>,
-      version: { version: string; source: string; content: string; firstLoadedAt: Date },
+      version: {
+        version: string;
+        source: string;
+        content: string;
+        files: readonly { path: string; content: string }[];
+        firstLoadedAt: Date;
+      },
     ): Promise<boolean> {
       const result = await trx
         .insertInto('policy_versions')
@@ -16,6 +22,7 @@ export function createPolicyVersionDal() {
           version: version.version,
           source: version.source,
           content: version.content,
+          files: JSON.stringify(version.files),
           first_loaded_at: toDbInstant(version.firstLoadedAt),
         })
         // Two processes starting together on a new version both try; one row is enough.

@@ -18,13 +18,19 @@ export function createPolicyVersionService(deps: {
   const { db, dal, audit, clock } = deps;
   return {
     /** Stores the version if it is new (and audits that); returns whether it was new. */
-    async register(policy: { version: string; source: string; text: string }): Promise<boolean> {
+    async register(policy: {
+      version: string;
+      source: string;
+      text: string;
+      files: readonly { path: string; content: string }[];
+    }): Promise<boolean> {
       return db.transaction().execute(async (trx) => {
         const now = clock.now();
         const stored = {
           version: policy.version,
           source: policy.source,
           content: policy.text,
+          files: policy.files,
           firstLoadedAt: now,
         };
         // Two processes starting together on a new version both get here; only the one whose insert lands audits it.
@@ -33,7 +39,11 @@ export function createPolicyVersionService(deps: {
           actor: { type: 'system', name: 'policy' },
           action: 'policy.version_registered',
           subject: { type: 'policy', id: policy.version },
-          detail: { source: policy.source, bytes: Buffer.byteLength(policy.text) },
+          detail: {
+            source: policy.source,
+            bytes: Buffer.byteLength(policy.text),
+            files: policy.files.map((f) => f.path),
+          },
           at: now,
         });
         return true;

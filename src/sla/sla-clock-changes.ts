@@ -93,6 +93,12 @@ export function clockAfterMilestone(
   if (!cadence?.onPhaseChange || clock.metAt || clock.stoppedAt) return clock;
   const milestoneDue = dueAfter(policy.slaRules.milestoneUpdate, at, calendar);
   if (milestoneDue.getTime() >= clock.dueAt.getTime()) return clock;
-  const fresh = startClock('customerUpdate', policy.slaRules.milestoneUpdate, at, calendar, policy.slaRules.atRiskFraction);
+  const fresh = startClock(
+    'customerUpdate',
+    policy.slaRules.milestoneUpdate,
+    at,
+    calendar,
+    policy.slaRules.atRiskFraction,
+  );
   return { ...fresh, breaches: clock.breaches };
 }

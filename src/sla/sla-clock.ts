@@ -32,12 +32,15 @@ export interface SlaClock {
   breaches: number;
 }
 
-/** The state of a clock at `now`. A clock met late stays breached. */
+/**
+ * The state of a clock at `now`. A clock met late stays breached; a stopped
+ * clock keeps the state it had when it stopped.
+ */
 export function clockState(clock: SlaClock, now: Date): ClockState {
   if (clock.metAt) return clock.metAt.getTime() > clock.dueAt.getTime() ? 'breached' : 'met';
-  if (now.getTime() >= clock.dueAt.getTime()) return 'breached';
-  if (clock.stoppedAt) return 'pending';
-  return now.getTime() >= clock.atRiskAt.getTime() ? 'at_risk' : 'pending';
+  const at = clock.stoppedAt ? Math.min(now.getTime(), clock.stoppedAt.getTime()) : now.getTime();
+  if (at >= clock.dueAt.getTime()) return 'breached';
+  return at >= clock.atRiskAt.getTime() ? 'at_risk' : 'pending';
 }
 
 /** When the engine must next look at the clock, or null when it never needs to again. */
@@ -53,7 +56,8 @@ export function nextCheckAt(clock: SlaClock): Date | null {
  * counted like the clock itself (business time for business clocks).
  */
 export function atRiskAfter(spec: ClockSpec, from: Date, calendar: BusinessCalendar, fraction: number): Date {
-  if (spec.clock === 'wall') return new Date(from.getTime() + Math.round(wallMilliseconds(spec.within) * fraction));
+  if (spec.clock === 'wall')
+    return new Date(from.getTime() + Math.round(wallMilliseconds(spec.within) * fraction));
   const allowed = businessMilliseconds(spec.within, calendar.businessDayMs);
   return calendar.addBusinessDuration(from, Math.round(allowed * fraction));
 }

@@ -50,7 +50,11 @@ function toRow(incidentId: string, clock: SlaClock): SlaClocksTable {
 /** Queries of SLA clocks. `next_check_at` is always derived from the clock, never set on its own. */
 export function createSlaDal() {
   return {
-    async insert(trx: Transaction<VigilDatabase>, incidentId: string, clocks: readonly SlaClock[]): Promise<void> {
+    async insert(
+      trx: Transaction<VigilDatabase>,
+      incidentId: string,
+      clocks: readonly SlaClock[],
+    ): Promise<void> {
       if (clocks.length === 0) return;
       await trx
         .insertInto('sla_clocks')
@@ -94,14 +98,22 @@ export function createSlaDal() {
     },
 
     async listForIncident(db: Executor, incidentId: string): Promise<SlaClock[]> {
-      const rows = await db.selectFrom('sla_clocks').selectAll().where('incident_id', '=', incidentId).execute();
+      const rows = await db
+        .selectFrom('sla_clocks')
+        .selectAll()
+        .where('incident_id', '=', incidentId)
+        .execute();
       return rows.map(toClock);
     },
 
     async listForIncidents(db: Executor, incidentIds: readonly string[]): Promise<Map<string, SlaClock[]>> {
       const byIncident = new Map<string, SlaClock[]>();
       if (incidentIds.length === 0) return byIncident;
-      const rows = await db.selectFrom('sla_clocks').selectAll().where('incident_id', 'in', incidentIds).execute();
+      const rows = await db
+        .selectFrom('sla_clocks')
+        .selectAll()
+        .where('incident_id', 'in', incidentIds)
+        .execute();
       for (const row of rows) {
         const list = byIncident.get(row.incident_id) ?? [];
         list.push(toClock(row));

@@ -31,7 +31,11 @@ export function createTimelineDal() {
       incidentId: string,
       kinds?: readonly TimelineKind[],
     ): Promise<TimelineEntry[]> {
-      let query = db.selectFrom('timeline_entries').selectAll().where('incident_id', '=', incidentId).orderBy('seq');
+      let query = db
+        .selectFrom('timeline_entries')
+        .selectAll()
+        .where('incident_id', '=', incidentId)
+        .orderBy('seq');
       if (kinds && kinds.length > 0) query = query.where('kind', 'in', kinds);
       const rows = await query.execute();
       return rows.map((r) => ({

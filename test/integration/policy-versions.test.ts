@@ -62,6 +62,7 @@ describeEachDatabase('policy versions', (dialect) => {
     await again.close();
     opened.pop();
 
+    fs.cpSync('policy/runbooks', path.join(dir, 'runbooks'), { recursive: true });
     const custom = path.join(dir, 'policy.yaml');
     fs.writeFileSync(custom, defaultText.replace('name: Example Ltd', 'name: Changed Ltd'));
     const changed = await start(custom);
@@ -83,6 +84,14 @@ describeEachDatabase('policy versions', (dialect) => {
       [first.policy.version, changed.policy.version].sort(),
     );
     expect(stored.find((r) => r.version === changed.policy.version)?.content).toContain('Changed Ltd');
+    const files = await changed.database.kysely
+      .selectFrom('policy_versions')
+      .select('files')
+      .where('version', '=', changed.policy.version)
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(files.files ?? '[]').map((f: { path: string }) => f.path)).toContain(
+      'runbooks/unauthorised-access.md',
+    );
     expect(await changed.audit.verify()).toMatchObject({ ok: true });
   });
 

@@ -16,6 +16,8 @@ export interface PolicyVersionsTable {
   source: string;
   content: string;
   first_loaded_at: DbInstant;
+  /** JSON `[{path, content}]` of the runbook files in the version's bundle; null before runbooks existed. */
+  files: string | null;
 }
 
 export interface UsersTable {

@@ -1,0 +1,127 @@
+import type { Kysely, Transaction } from 'kysely';
+import { formatActor } from '../audit/audit-chain.ts';
+import type { AuditService } from '../audit/audit-service.ts';
+import type { Actor } from '../audit/audit-types.ts';
+import type { BusinessCalendar } from '../calendar/calendar-types.ts';
+import type { Principal } from '../identity/identity-types.ts';
+import type { Clock } from '../platform/clock.ts';
+import { toDbInstant } from '../platform/db/instant-codec.ts';
+import type { VigilDatabase } from '../platform/db/schema.ts';
+import { NotFound } from '../platform/errors.ts';
+import type { Policy } from '../policy/policy-types.ts';
+import type { SlaDal } from '../sla/sla-dal.ts';
+import type { TimelineService } from '../timeline/timeline-service.ts';
+import type { TimelineKind } from '../timeline/timeline-types.ts';
+import type { IncidentDal, IncidentRecord } from './incident-dal.ts';
+import type { IncidentDetailDal } from './incident-detail-dal.ts';
+import type { Incident, IncidentView, Person } from './incident-types.ts';
+import { viewIncident } from './incident-view.ts';
+
+/** The policy in force, with its calendar and runbooks. */
+export interface ActivePolicy {
+  policy: Policy;
+  version: string;
+  calendar: BusinessCalendar;
+  /** Runbook steps (Markdown) of a category for a phase, if the policy has them. */
+  runbookSteps(category: string, phase: string): string | null;
+  categoryIds: readonly string[];
+  componentIds: readonly string[];
+}
+
+/**
+ * Looks people up by email: users of Vigil, named in roles and handovers.
+ * It reads through the caller's executor, because inside a transaction on
+ * SQLite the one connection belongs to that transaction.
+ */
+export interface PeopleDirectory {
+  findByEmail(db: Kysely<VigilDatabase> | Transaction<VigilDatabase>, email: string): Promise<Person | null>;
+}
+
+/** What every incident use case needs; the composition root builds it once. */
+export interface IncidentDeps {
+  db: Kysely<VigilDatabase>;
+  dal: IncidentDal;
+  details: IncidentDetailDal;
+  slaDal: SlaDal;
+  timeline: Pick<TimelineService, 'record' | 'list'>;
+  audit: Pick<AuditService, 'append'>;
+  clock: Clock;
+  policy: ActivePolicy;
+  people: PeopleDirectory;
+}
+
+const REFERENCE_PATTERN = /^INC-\d+$/;
+
+export function actorOf(principal: Principal): Actor {
+  return { type: 'user', userId: principal.user.id, email: principal.user.email };
+}
+
+/** Finds an incident by id (UUID) or reference (`INC-12`), or throws NotFound. */
+export async function findIncident(
+  dal: IncidentDal,
+  db: Kysely<VigilDatabase> | Transaction<VigilDatabase>,
+  idOrReference: string,
+): Promise<IncidentRecord> {
+  const record = REFERENCE_PATTERN.test(idOrReference)
+    ? await dal.findByReference(db, idOrReference)
+    : await dal.findById(db, idOrReference);
+  if (!record) throw new NotFound('incident', idOrReference);
+  return record;
+}
+
+/** One event on an incident: its timeline entry and its audit entry, written together. */
+export interface IncidentEvent {
+  incidentId: string;
+  actor: Actor;
+  at: Date;
+  kind: TimelineKind;
+  /** Audit action, e.g. `incident.acknowledged`. */
+  action: string;
+  summary: string;
+  data: Record<string, unknown>;
+}
+
+/** Records the event on the timeline and the audit chain inside `trx`. */
+export async function recordIncidentEvent(
+  deps: Pick<IncidentDeps, 'timeline' | 'audit'>,
+  trx: Transaction<VigilDatabase>,
+  event: IncidentEvent,
+): Promise<void> {
+  await deps.timeline.record(trx, {
+    incidentId: event.incidentId,
+    at: event.at,
+    kind: event.kind,
+    actor: formatActor(event.actor),
+    summary: event.summary,
+    data: event.data,
+  });
+  await deps.audit.append(trx, {
+    actor: event.actor,
+    action: event.action,
+    subject: { type: 'incident', id: event.incidentId },
+    detail: { summary: event.summary, ...event.data },
+    at: event.at,
+  });
+}
+
+/**
+ * Runs one use case on an incident: finds it, re-reads it inside one
+ * transaction (so the change is judged against committed state), runs
+ * `work`, stamps `updated_at`, and answers the updated view.
+ */
+export async function actOnIncident(
+  deps: IncidentDeps,
+  idOrReference: string,
+  work: (trx: Transaction<VigilDatabase>, incident: Incident, now: Date) => Promise<void>,
+): Promise<IncidentView> {
+  const { db, dal, clock } = deps;
+  const now = clock.now();
+  const found = await findIncident(dal, db, idOrReference);
+  await db.transaction().execute(async (trx) => {
+    const record = (await dal.findById(trx, found.incident.id))!;
+    await work(trx, record.incident, now);
+    await dal.update(trx, record.incident.id, { updated_at: toDbInstant(now) });
+  });
+  const { incident } = await findIncident(dal, db, found.incident.id);
+  return viewIncident(deps, db, incident, now);
+}

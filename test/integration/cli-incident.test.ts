@@ -1,0 +1,224 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CliIo } from '../../src/cli/cli-io.ts';
+import { buildProgram, reportCliError } from '../../src/cli/program.ts';
+import { registerUserCommands } from '../../src/cli/user-command.ts';
+import { type ScratchDatabase, scratchSqlite } from '../support/test-databases.ts';
+import { type CliRun, runVigil, type ServeProcess, startServe } from '../support/vigil-process.ts';
+
+const TOKEN = 'vgl_cli-incident-walk-token-012345';
+
+/**
+ * One incident run from the terminal against a real server. Each `runVigil`
+ * costs a tsx start-up (~2 s), so the walk's main steps go through the real
+ * binary and the supporting ones run the same commands in this process.
+ * The steps share one incident and run in order.
+ */
+describe('vigil incident: one incident from declaration to eradication', () => {
+  let db: ScratchDatabase;
+  let server: ServeProcess;
+  let ref = '';
+
+  beforeAll(async () => {
+    db = scratchSqlite();
+    server = await startServe(['--database', db.url], { VIGIL_ADMIN_TOKEN: TOKEN });
+  });
+  afterAll(async () => {
+    if (server && server.child.exitCode === null) {
+      server.child.kill('SIGTERM');
+      // A request still in flight would hold the graceful stop; a second signal stops at once.
+      const again = setTimeout(() => server.child.kill('SIGTERM'), 5_000);
+      await server.exited;
+      clearTimeout(again);
+    }
+    await db?.drop();
+  });
+
+  /** `vigil ARGS` through the package's bin, pointed at the test server by the environment. */
+  const vigil = (...args: string[]) => runVigil(args, { VIGIL_URL: server.url, VIGIL_TOKEN: TOKEN });
+
+  /** The same commands in this process (no start-up cost), with `--url` and `--token` given as flags. */
+  async function inProcess(...args: string[]): Promise<CliRun> {
+    const out: string[] = [];
+    const err: string[] = [];
+    let code = 0;
+    const io: CliIo = {
+      out: (line) => out.push(line),
+      err: (line) => err.push(line),
+      setExitCode: (c) => {
+        code = c;
+      },
+    };
+    const program = buildProgram(io);
+    // Until src/cli/program.ts registers `vigil user`, add it here.
+    if (!program.commands.some((c) => c.name() === 'user')) registerUserCommands(program, io);
+    try {
+      await program.parseAsync([...args, '--url', server.url, '--token', TOKEN], { from: 'user' });
+    } catch (error) {
+      reportCliError(error, io);
+    }
+    return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+  }
+
+  function ok(run: CliRun): string {
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    return run.stdout;
+  }
+
+  it('adds the people involved with `vigil user`, and refuses a duplicate', async () => {
+    expect(
+      ok(
+        await inProcess(
+          'user',
+          'add',
+          '--email',
+          'Rita@Example.com',
+          '--name',
+          'Rita Ops',
+          '--role',
+          'incident_manager',
+        ),
+      ),
+    ).toMatch(/^added rita@example\.com\s+incident_manager\s+Rita Ops$/);
+    ok(await inProcess('user', 'add', '--email', 'sam@example.com', '--name', 'Sam Engineer'));
+    const list = ok(await inProcess('user', 'list'));
+    expect(list).toMatch(/sam@example\.com\s+responder\s+Sam Engineer/);
+    expect(list).toContain('admin@localhost');
+    const duplicate = await inProcess('user', 'add', '--email', 'RITA@example.com', '--name', 'Again');
+    expect(duplicate.code).toBe(1);
+    expect(duplicate.stderr).toContain('409');
+    expect(duplicate.stderr).toContain('rita@example.com');
+
+    const declared = await fetch(`${server.url}/api/v1/incidents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        title: 'Card data exposed',
+        severity: 'high',
+        description: 'A bucket was public',
+      }),
+    });
+    expect(declared.status).toBe(201);
+    ref = ((await declared.json()) as { reference: string }).reference;
+  });
+
+  it('acknowledges, triages as confirmed and moves to contain', async () => {
+    expect(ok(await vigil('incident', 'ack', ref))).toMatch(new RegExp(`^${ref} acknowledged at \\d{4}-`));
+    expect(
+      ok(
+        await vigil(
+          'incident',
+          'triage',
+          ref,
+          '--decision',
+          'confirmed',
+          '--reason',
+          'Bucket listing seen in logs',
+        ),
+      ),
+    ).toContain(`${ref} triaged confirmed: Bucket listing seen in logs`);
+    expect(ok(await vigil('incident', 'phase', ref, 'contain'))).toContain(
+      `${ref} is now in contain (0/4 of the contain checklist done)`,
+    );
+  }, 60_000);
+
+  it('ticks a checklist item, and moves on past the open ones only with --override and a reason', async () => {
+    expect(ok(await vigil('incident', 'check', ref, 'access-restricted'))).toContain(
+      `${ref} access-restricted done (1/4 of the contain checklist done)`,
+    );
+    const refused = await inProcess('incident', 'phase', ref, 'eradicate');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^(400|409) /);
+    const moved = ok(
+      await vigil(
+        'incident',
+        'phase',
+        ref,
+        'eradicate',
+        '--override',
+        '--reason',
+        'Bucket deleted; rest moot',
+      ),
+    );
+    expect(moved).toContain(`${ref} is now in eradicate (0/1 of the eradicate checklist done)`);
+  }, 60_000);
+
+  it('raises the severity, hands over, assigns and records a decision', async () => {
+    expect(
+      ok(await vigil('incident', 'severity', ref, 'critical', '--reason', 'Card numbers included')),
+    ).toContain(`${ref} severity is now critical (highest critical)`);
+    expect(
+      ok(await vigil('incident', 'handover', ref, '--to', 'rita@example.com', '--reason', 'Shift change')),
+    ).toContain(`${ref} is now owned by Rita Ops <rita@example.com>`);
+    expect(
+      ok(await inProcess('incident', 'assign', ref, '--role', 'responder', '--user', 'sam@example.com')),
+    ).toMatch(/responders sam@example\.com/);
+    const unassigned = JSON.parse(
+      ok(await inProcess('incident', 'unassign', ref, '--user', 'sam@example.com', '--json')),
+    );
+    expect(unassigned.roles.responders).toEqual([]);
+    ok(await inProcess('incident', 'assign', ref, '--role', 'responder', '--user', 'sam@example.com'));
+
+    ok(await inProcess('incident', 'note', ref, 'Legal informed'));
+    const decision = JSON.parse(
+      ok(
+        await vigil(
+          ...['incident', 'note', ref, 'Notify the regulator today', '--decision', '--json'],
+          ...['--rationale', 'Card data left the company', '--alternative', 'Wait for forensics'],
+          ...['--alternative', 'Notify customers first'],
+        ),
+      ),
+    );
+    expect(decision).toMatchObject({
+      kind: 'decision',
+      seq: expect.any(Number),
+      summary: expect.any(String),
+    });
+  }, 60_000);
+
+  it('shows the incident, reads the timeline, and prints the allowed phases for an illegal move', async () => {
+    const [show, timeline, illegal] = await Promise.all([
+      vigil('incident', 'show', ref),
+      vigil('incident', 'timeline', ref, '--kind', 'note,decision'),
+      vigil('incident', 'phase', ref, 'closed'),
+    ]);
+
+    const shown = ok(show);
+    expect(shown).toMatch(/severity:\s+critical/);
+    expect(shown).toMatch(/phase:\s+eradicate/);
+    expect(shown).toMatch(/owner:\s+Rita Ops <rita@example\.com>/);
+    expect(shown).toMatch(/responders:\s+Sam Engineer <sam@example\.com>/);
+    expect(shown).toMatch(/acknowledge:\s+met\s+due \S+Z, met \S+Z/);
+    for (const clock of ['triage', 'containment', 'customerUpdate']) expect(shown).toContain(`${clock}:`);
+    expect(shown).toContain('checklist (eradicate):');
+    expect(shown).toContain('[ ] root-cause-removed  The root cause has been removed (mandatory)');
+    expect(shown).not.toContain('access-restricted');
+
+    const lines = ok(timeline).split('\n');
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    for (const line of lines) expect(line).toMatch(/^#\d+\s+\S+Z\s+(note|decision)\s/);
+    expect(lines.some((l) => l.includes('Legal informed'))).toBe(true);
+    expect(lines.some((l) => l.includes('Notify the regulator today'))).toBe(true);
+
+    expect(illegal.code).toBe(1);
+    expect(illegal.stdout).toBe('');
+    expect(illegal.stderr).toContain('409');
+    expect(illegal.stderr).toContain('allowed: identify, contain, recover');
+  }, 60_000);
+
+  it('filters the incident list', async () => {
+    const hit = ok(
+      await inProcess(
+        ...['incident', 'list', '--phase', 'eradicate', '--severity', 'critical'],
+        ...['--owner', 'rita@example.com', '--opened-from', '2000-01-01T00:00:00Z'],
+      ),
+    );
+    expect(hit).toContain(`${ref}  critical eradicate`);
+    expect(ok(await inProcess('incident', 'list', '--phase', 'identify'))).toBe('no incidents');
+    const json = JSON.parse(
+      ok(await inProcess('incident', 'list', '--opened-to', '2000-01-01T00:00:00Z', '--json')),
+    );
+    expect(json).toEqual({ items: [], nextCursor: null });
+    ok(await inProcess('incident', 'list', '--breached', '--out-of-hours'));
+  });
+});
