@@ -14,6 +14,8 @@ export interface TestVigil {
   scratch: ScratchDatabase;
   /** An authenticated request as the admin (pass `headers` to override). */
   api(options: InjectOptions): Promise<LightMyRequestResponse>;
+  /** Another Vigil process on the same database and clock, as after a restart or on a second node. */
+  another(): Promise<Vigil>;
   stop(): Promise<void>;
 }
 
@@ -27,16 +29,18 @@ export async function startTestVigil(
 ): Promise<TestVigil> {
   const clock = new FakeClock(options.now ?? '2026-04-07T09:30:00Z');
   const scratch = scratchDatabase(dialect);
-  const vigil = await createVigil({
-    databaseUrl: scratch.url,
-    policyPath: options.policyPath,
-    clock,
-    logger: options.logLines
-      ? createLogger('info', { write: (line: string) => options.logLines?.push(line) })
-      : pino({ level: 'silent' }),
-    bodyLimit: options.bodyLimit ?? 1024 * 1024,
-    version: VIGIL_VERSION,
-  });
+  const open = () =>
+    createVigil({
+      databaseUrl: scratch.url,
+      policyPath: options.policyPath,
+      clock,
+      logger: options.logLines
+        ? createLogger('info', { write: (line: string) => options.logLines?.push(line) })
+        : pino({ level: 'silent' }),
+      bodyLimit: options.bodyLimit ?? 1024 * 1024,
+      version: VIGIL_VERSION,
+    });
+  const vigil = await open();
   await vigil.identity.bootstrapAdmin({ email: 'admin@localhost', presetToken: ADMIN_TOKEN });
   return {
     vigil,
@@ -47,6 +51,7 @@ export async function startTestVigil(
         ...request,
         headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(request.headers ?? {}) },
       }),
+    another: open,
     async stop() {
       await vigil.close();
       await scratch.drop();
