@@ -7,7 +7,7 @@ import type { IncidentPeopleService } from './incident-people-service.ts';
 import type { IncidentPhaseService } from './incident-phase-service.ts';
 import type { IncidentResponseService } from './incident-response-service.ts';
 import { IdParams } from './incident-routes.ts';
-import { IncidentSchema, incidentJson } from './incident-schemas.ts';
+import { ComponentImpactSchema, IncidentSchema, incidentJson } from './incident-schemas.ts';
 import { INCIDENT_ROLES, TRIAGE_DECISIONS } from './incident-types.ts';
 
 const Reason = z.string().trim().min(1).max(5_000);
@@ -120,6 +120,27 @@ export function registerIncidentActionRoutes(
     },
     async (request) =>
       incidentJson(await phases.setChecklistItem(requirePrincipal(request), request.params.id, request.body)),
+  );
+
+  api.post(
+    '/api/v1/incidents/:id/classification',
+    {
+      schema: {
+        tags,
+        summary: 'Set the category and the affected components with their impact',
+        params: IdParams,
+        body: z
+          .object({
+            category: z.string().min(1).max(100).optional(),
+            components: z.array(ComponentImpactSchema).max(50).optional(),
+            reason: Reason.optional(),
+          })
+          .strict(),
+        response: answers,
+      },
+    },
+    async (request) =>
+      incidentJson(await response.classify(requirePrincipal(request), request.params.id, request.body)),
   );
 
   api.post(

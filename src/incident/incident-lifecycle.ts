@@ -56,7 +56,7 @@ export function uncheckedMandatory(
 /** A reason is required to go back or reopen, and to override unchecked items. */
 export function requireReason(reason: string | undefined, why: string): string {
   const trimmed = reason?.trim();
-  if (!trimmed) throw new ValidationFailed([{ field: 'reason', reason: `is required ${why}` }]);
+  if (!trimmed) throw new ValidationFailed([{ field: 'body.reason', reason: `is required ${why}` }]);
   return trimmed;
 }
 

@@ -66,7 +66,7 @@ export function createIncidentPeopleService(deps: IncidentDeps) {
       input: { role: IncidentRole; user: string },
     ): Promise<IncidentView> {
       return actOnIncident(deps, idOrReference, async (trx, incident, now) => {
-        const who = await person(trx, input.user, 'user');
+        const who = await person(trx, input.user, 'body.user');
         const actor = actorOf(principal);
         if (input.role === 'owner') {
           await setOwner(trx, incident, who, actor, now);
@@ -102,7 +102,7 @@ export function createIncidentPeopleService(deps: IncidentDeps) {
       input: { user: string },
     ): Promise<IncidentView> {
       return actOnIncident(deps, idOrReference, async (trx, incident, now) => {
-        const who = await person(trx, input.user, 'user');
+        const who = await person(trx, input.user, 'body.user');
         const removed = await details.removeRole(trx, incident.id, 'responder', who.userId);
         if (removed === 0) throw new NotFound(`responder on ${incident.reference}`, who.email);
         await recordIncidentEvent(deps, trx, {
@@ -127,7 +127,7 @@ export function createIncidentPeopleService(deps: IncidentDeps) {
       input: { to?: string | undefined; reason: string },
     ): Promise<IncidentView> {
       return actOnIncident(deps, idOrReference, async (trx, incident, now) => {
-        const to = input.to ? await person(trx, input.to, 'to') : await nextInCommand(trx, incident);
+        const to = input.to ? await person(trx, input.to, 'body.to') : await nextInCommand(trx, incident);
         if (to.userId === incident.ownerId)
           throw new Conflict(`${to.email} already holds command of ${incident.reference}`);
         const actor = actorOf(principal);

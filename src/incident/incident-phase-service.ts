@@ -139,7 +139,7 @@ export function createIncidentPhaseService(deps: IncidentDeps) {
           const here = phases.find((p) => p.id === incident.phase)?.checklist.map((i) => i.id) ?? [];
           throw new ValidationFailed([
             {
-              field: 'item',
+              field: 'body.item',
               reason: `is not a checklist item of ${input.phase ?? incident.phase} (items: ${here.join(', ') || 'none'})`,
             },
           ]);

@@ -15,7 +15,8 @@ import {
 } from './incident-context.ts';
 import type { IncidentRecord } from './incident-dal.ts';
 import { phaseIndex } from './incident-lifecycle.ts';
-import type { Incident, IncidentView, TriageDecision } from './incident-types.ts';
+import { componentIssues } from './incident-service.ts';
+import type { ComponentImpact, Incident, IncidentView, TriageDecision } from './incident-types.ts';
 import { viewIncident } from './incident-view.ts';
 
 /** Acknowledgement, triage decisions and severity changes: the identify phase as the process defines it. */
@@ -88,15 +89,17 @@ export function createIncidentResponseService(deps: IncidentDeps) {
 
   async function duplicateTarget(idOrReference: string, duplicateOf: string | undefined): Promise<Incident> {
     if (!duplicateOf)
-      throw new ValidationFailed([{ field: 'duplicateOf', reason: 'is required for a duplicate' }]);
+      throw new ValidationFailed([{ field: 'body.duplicateOf', reason: 'is required for a duplicate' }]);
     const target = await findIncident(dal, db, duplicateOf).catch((error: unknown) => {
       if (error instanceof NotFound)
-        throw new ValidationFailed([{ field: 'duplicateOf', reason: `no incident ${duplicateOf}` }]);
+        throw new ValidationFailed([{ field: 'body.duplicateOf', reason: `no incident ${duplicateOf}` }]);
       throw error;
     });
     const self = await findIncident(dal, db, idOrReference);
     if (target.incident.id === self.incident.id) {
-      throw new ValidationFailed([{ field: 'duplicateOf', reason: 'an incident cannot duplicate itself' }]);
+      throw new ValidationFailed([
+        { field: 'body.duplicateOf', reason: 'an incident cannot duplicate itself' },
+      ]);
     }
     if (target.incident.phase === closedPhase)
       throw new Conflict(`${target.incident.reference} is closed; merge into an open incident`);
@@ -129,7 +132,65 @@ export function createIncidentResponseService(deps: IncidentDeps) {
     });
   }
 
+  function checkClassification(input: {
+    category?: string | undefined;
+    components?: ComponentImpact[] | undefined;
+  }) {
+    const issues = componentIssues(policy.componentIds, input.components ?? []).map((i) => ({
+      ...i,
+      field: `body.${i.field}`,
+    }));
+    if (input.category !== undefined && !policy.categoryIds.includes(input.category)) {
+      issues.push({ field: 'body.category', reason: `must be one of ${policy.categoryIds.join(', ')}` });
+    }
+    if (input.category === undefined && input.components === undefined) {
+      issues.push({ field: 'body', reason: 'give a category, components, or both' });
+    }
+    if (issues.length > 0) throw new ValidationFailed(issues);
+  }
+
   return {
+    /**
+     * Sets the category and/or the affected components with their impact on
+     * confidentiality, integrity and availability.
+     */
+    classify(
+      principal: Principal,
+      idOrReference: string,
+      input: {
+        category?: string | undefined;
+        components?: ComponentImpact[] | undefined;
+        reason?: string | undefined;
+      },
+    ): Promise<IncidentView> {
+      checkClassification(input);
+      return actOnIncident(deps, idOrReference, async (trx, incident, now) => {
+        if (input.category !== undefined) await dal.update(trx, incident.id, { category: input.category });
+        if (input.components !== undefined)
+          await deps.details.replaceComponents(trx, incident.id, input.components);
+        const parts = [
+          input.category !== undefined ? `category ${input.category}` : null,
+          input.components !== undefined
+            ? `components ${input.components.map((c) => c.component).join(', ') || 'none'}`
+            : null,
+        ].filter(Boolean);
+        await recordIncidentEvent(deps, trx, {
+          incidentId: incident.id,
+          actor: actorOf(principal),
+          at: now,
+          kind: 'classification',
+          action: 'incident.classified',
+          summary: `classified: ${parts.join('; ')}${input.reason ? ` (${input.reason})` : ''}`,
+          data: {
+            from: incident.category,
+            category: input.category ?? incident.category,
+            components: input.components ?? null,
+            reason: input.reason ?? null,
+          },
+        });
+      });
+    },
+
     /** Acknowledges the incident; the acknowledge target is met once it is acknowledged and has an owner. */
     acknowledge(principal: Principal, idOrReference: string): Promise<IncidentView> {
       return actOnIncident(deps, idOrReference, async (trx, incident, now) => {
@@ -172,7 +233,9 @@ export function createIncidentResponseService(deps: IncidentDeps) {
     ): Promise<IncidentView> {
       const order = policy.policy.severities.map((s) => s.id);
       if (!order.includes(input.severity)) {
-        throw new ValidationFailed([{ field: 'severity', reason: `must be one of ${order.join(', ')}` }]);
+        throw new ValidationFailed([
+          { field: 'body.severity', reason: `must be one of ${order.join(', ')}` },
+        ]);
       }
       return actOnIncident(deps, idOrReference, async (trx, incident, now) => {
         requireOpen(incident);

@@ -27,15 +27,23 @@ function checkDeclaration(deps: IncidentDeps, input: DeclareIncidentInput, now: 
   const issues: FieldIssue[] = [];
   const severityIds = policy.policy.severities.map((s) => s.id);
   if (!severityIds.includes(input.severity)) {
-    issues.push({ field: 'severity', reason: `must be one of ${severityIds.join(', ')}` });
+    issues.push({ field: 'body.severity', reason: `must be one of ${severityIds.join(', ')}` });
   }
   if (input.openedAt && input.openedAt.getTime() > now.getTime()) {
-    issues.push({ field: 'openedAt', reason: `must not be in the future (now is ${now.toISOString()})` });
+    issues.push({
+      field: 'body.openedAt',
+      reason: `must not be in the future (now is ${now.toISOString()})`,
+    });
   }
   if (input.category !== undefined && !policy.categoryIds.includes(input.category)) {
-    issues.push({ field: 'category', reason: `must be one of ${policy.categoryIds.join(', ')}` });
+    issues.push({ field: 'body.category', reason: `must be one of ${policy.categoryIds.join(', ')}` });
   }
-  issues.push(...componentIssues(policy.componentIds, input.components ?? []));
+  issues.push(
+    ...componentIssues(policy.componentIds, input.components ?? []).map((i) => ({
+      ...i,
+      field: `body.${i.field}`,
+    })),
+  );
   if (issues.length > 0) throw new ValidationFailed(issues);
 }
 

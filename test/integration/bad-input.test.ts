@@ -102,7 +102,7 @@ describeEachDatabase('bad input', (dialect) => {
       await nothingWritten(() => post(JSON.stringify({ ...valid, openedAt: future }))),
       400,
     );
-    expect(body.errors?.map((e) => e.field)).toEqual(['openedAt']);
+    expect(body.errors?.map((e) => e.field)).toEqual(['body.openedAt']);
   });
 
   it('a body over the limit: 413', async () => {

@@ -194,7 +194,7 @@ describe('vigil incident: one incident from declaration to eradication', () => {
     expect(shown).toContain('[ ] root-cause-removed  The root cause has been removed (mandatory)');
     expect(shown).not.toContain('access-restricted');
 
-    const lines = ok(timeline).split('\n');
+    const lines = ok(timeline).trimEnd().split('\n');
     expect(lines.length).toBeGreaterThanOrEqual(2);
     for (const line of lines) expect(line).toMatch(/^#\d+\s+\S+Z\s+(note|decision)\s/);
     expect(lines.some((l) => l.includes('Legal informed'))).toBe(true);

@@ -104,7 +104,7 @@ describeEachDatabase('a critical incident from declaration to closure', (dialect
       await d.act(id, 'checklist', { item, done: true });
     }
     expect((await d.act(id, 'phase', { phase: 'eradicate', override: true }, 400)).errors[0].field).toBe(
-      'reason',
+      'body.reason',
     );
     t.clock.set('2026-04-07T11:00:00Z');
     const moved = await d.act(id, 'phase', {
@@ -139,7 +139,7 @@ describeEachDatabase('a critical incident from declaration to closure', (dialect
   it('closes, and reopens only with a reason', async () => {
     const closed = await d.act(id, 'phase', { phase: 'closed' });
     expect(closed.closedAt).toEqual(expect.any(String));
-    expect((await d.act(id, 'phase', { phase: 'recover' }, 400)).errors[0].field).toBe('reason');
+    expect((await d.act(id, 'phase', { phase: 'recover' }, 400)).errors[0].field).toBe('body.reason');
     const reopened = await d.act(id, 'phase', { phase: 'recover', reason: 'exfiltration continued' });
     expect(reopened).toMatchObject({ phase: 'recover', closedAt: null });
     expect(await d.timeline(id, 'reopened')).toHaveLength(1);

@@ -106,7 +106,7 @@ describeEachDatabase('response clocks', (dialect) => {
     ]);
     expect(
       (await d.act(incident.id, 'handover', { to: 'nobody@example.com', reason: 'x' }, 400)).errors[0].field,
-    ).toBe('to');
+    ).toBe('body.to');
     const roles = await d.act(incident.id, 'roles', { role: 'responder', user: 'cto@example.com' });
     expect(roles.roles.responders.map((p: { email: string }) => p.email)).toEqual(['cto@example.com']);
     const removed = await d.call(
@@ -207,4 +207,60 @@ describeEachDatabase('response clocks', (dialect) => {
     }
     expect(await t.vigil.audit.verify()).toMatchObject({ ok: true });
   });
+
+  it('classifies the category and components, refusing unknown ones and writing nothing', async () => {
+    const incident = await d.declare({ title: 'Unclassified', severity: 'low', description: 'x' });
+    expect(incident).toMatchObject({ category: null, components: [], runbook: null });
+    const classified = await d.act(incident.id, 'classification', {
+      category: 'service_degradation',
+      components: [{ component: 'api', confidentiality: 'none', integrity: 'low', availability: 'high' }],
+      reason: 'latency alerts',
+    });
+    expect(classified.category).toBe('service_degradation');
+    expect(classified.components).toEqual([
+      { component: 'api', confidentiality: 'none', integrity: 'low', availability: 'high' },
+    ]);
+    expect(classified.runbook).toEqual(expect.any(String));
+    const refused = await d.act(
+      incident.id,
+      'classification',
+      {
+        category: 'alien',
+        components: [
+          { component: 'mainframe', confidentiality: 'none', integrity: 'none', availability: 'none' },
+        ],
+      },
+      400,
+    );
+    expect(refused.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+      'body.category',
+      'body.components.0.component',
+    ]);
+    expect((await d.get(incident.id)).category).toBe('service_degradation');
+    expect(await d.timeline(incident.id, 'classification')).toHaveLength(1);
+  });
+
+  it.skipIf(dialect !== 'postgres')(
+    'never double-escalates with two engines on one PostgreSQL (postgres only: one SQLite file belongs to one process)',
+    async () => {
+      t.clock.set('2026-04-09T09:00:00Z');
+      const incident = await d.declare({ ...base, title: 'Two engines', severity: 'critical' });
+      t.clock.set('2026-04-09T14:00:00Z');
+      const second = await t.another();
+      try {
+        await Promise.all([
+          t.vigil.engine.runCycle(),
+          second.engine.runCycle(),
+          t.vigil.engine.runCycle(),
+          second.engine.runCycle(),
+        ]);
+        await second.engine.runCycle();
+        await t.vigil.engine.runCycle();
+      } finally {
+        await second.close();
+      }
+      expect(await d.timeline(incident.id, 'clock_breached')).toHaveLength(4);
+      expect(await t.vigil.outbox.list({ incidentId: incident.id })).toHaveLength(8);
+    },
+  );
 });
