@@ -75,7 +75,11 @@ export async function up(db: Kysely<unknown>, ctx: MigrationContext): Promise<vo
     .addColumn('summary', 'text', (c) => c.notNull())
     .addColumn('data', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('timeline_by_incident').on('timeline_entries').columns(['incident_id', 'seq']).execute();
+  await db.schema
+    .createIndex('timeline_by_incident')
+    .on('timeline_entries')
+    .columns(['incident_id', 'seq'])
+    .execute();
 
   await db.schema
     .createTable('sla_clocks')

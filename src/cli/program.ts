@@ -10,6 +10,7 @@ import { registerIncidentCommands } from './incident-command.ts';
 import { registerPolicyCommands } from './policy-command.ts';
 import { registerServeCommands } from './serve-command.ts';
 import { registerSlaCommands } from './sla-command.ts';
+import { registerUserCommands } from './user-command.ts';
 
 /** Builds the `vigil` command tree; tests run it with their own io. */
 export function buildProgram(io: CliIo): Command {
@@ -24,6 +25,7 @@ export function buildProgram(io: CliIo): Command {
   registerSlaCommands(program, io);
   registerAuditCommands(program, io);
   registerIncidentCommands(program, io);
+  registerUserCommands(program, io);
   return program;
 }
 

@@ -13,11 +13,9 @@ import {
   type IncidentDeps,
   recordIncidentEvent,
 } from './incident-context.ts';
-import type { IncidentRecord } from './incident-dal.ts';
 import { phaseIndex } from './incident-lifecycle.ts';
 import { componentIssues } from './incident-service.ts';
 import type { ComponentImpact, Incident, IncidentView, TriageDecision } from './incident-types.ts';
-import { viewIncident } from './incident-view.ts';
 
 /** Acknowledgement, triage decisions and severity changes: the identify phase as the process defines it. */
 export function createIncidentResponseService(deps: IncidentDeps) {

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/cli-io.ts';
 import { buildProgram, reportCliError } from '../../src/cli/program.ts';
-import { registerUserCommands } from '../../src/cli/user-command.ts';
 import { type ScratchDatabase, scratchSqlite } from '../support/test-databases.ts';
 import { type CliRun, runVigil, type ServeProcess, startServe } from '../support/vigil-process.ts';
 
@@ -49,8 +48,6 @@ describe('vigil incident: one incident from declaration to eradication', () => {
       },
     };
     const program = buildProgram(io);
-    // Until src/cli/program.ts registers `vigil user`, add it here.
-    if (!program.commands.some((c) => c.name() === 'user')) registerUserCommands(program, io);
     try {
       await program.parseAsync([...args, '--url', server.url, '--token', TOKEN], { from: 'user' });
     } catch (error) {

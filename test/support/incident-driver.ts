@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import type { TestVigil } from './test-vigil.ts';
 
+// biome-ignore lint/suspicious/noExplicitAny: API answers are read loosely in scenario tests; the schemas are tested elsewhere.
 type Json = Record<string, any>;
 
 /** Drives one incident through the public API, as a client would. */
