@@ -44,7 +44,7 @@ function checklistProgress(i: IncidentJson): string {
 
 function registerAckAndTriage(incident: Command, io: CliIo): void {
   clientOptions(incident.command('ack'))
-    .description('acknowledge an incident (stops the acknowledge clock)')
+    .description('acknowledge an incident (with an owner, this meets the acknowledge target)')
     .argument('<id>', 'incident id or reference (INC-12)')
     .action(async (id: string, flags: ClientFlags) =>
       change(
@@ -140,6 +140,45 @@ function registerPhaseAndChecklist(incident: Command, io: CliIo): void {
     );
 }
 
+function registerClassification(incident: Command, io: CliIo): void {
+  clientOptions(incident.command('classify'))
+    .description(
+      'set the category and the affected components (component:C/I/A impact, e.g. database:high/none/low)',
+    )
+    .argument('<id>', 'incident id or reference (INC-12)')
+    .option('--category <id>', 'a category id of the policy, e.g. unauthorised_access')
+    .option(
+      '--component <spec>',
+      'component:confidentiality/integrity/availability (repeatable)',
+      collect,
+      [],
+    )
+    .option('--reason <text>', 'why')
+    .action(
+      async (
+        id: string,
+        flags: ClientFlags & { category?: string; component: string[]; reason?: string },
+      ) => {
+        const components = flags.component.map((spec) => {
+          const [component = '', impact = ''] = spec.split(':');
+          const [confidentiality = 'none', integrity = 'none', availability = 'none'] = impact.split('/');
+          return { component, confidentiality, integrity, availability };
+        });
+        const body = {
+          category: flags.category,
+          components: flags.component.length > 0 ? components : undefined,
+          reason: flags.reason,
+        };
+        await change(
+          io,
+          flags,
+          (c) => c.post(incidentPath(id, 'classification'), body),
+          (i) => `${i.reference} is ${i.category ?? 'uncategorised'}`,
+        );
+      },
+    );
+}
+
 function registerSeverityAndHandover(incident: Command, io: CliIo): void {
   clientOptions(incident.command('severity'))
     .description("change an incident's severity")
@@ -213,6 +252,7 @@ export function registerIncidentResponseCommands(incident: Command, io: CliIo): 
   registerAckAndTriage(incident, io);
   registerRoles(incident, io);
   registerPhaseAndChecklist(incident, io);
+  registerClassification(incident, io);
   registerSeverityAndHandover(incident, io);
   registerTimeline(incident, io);
 }
