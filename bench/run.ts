@@ -4,9 +4,11 @@
  */
 import os from 'node:os';
 import { runCalendarBench } from './calendar-bench.ts';
+import { runIncidentScaleBench } from './incident-scale-bench.ts';
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 console.log(
   `# Vigil benchmarks\n\nMachine: ${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`,
 );
-console.log(await runCalendarBench());
+console.log(`## Business calendar\n\n${await runCalendarBench()}`);
+console.log(`\n## Incidents at scale\n\n${await runIncidentScaleBench()}`);

@@ -4,8 +4,10 @@
  */
 import * as foundation from './0001-foundation.ts';
 import * as incidentLifecycle from './0002-incident-lifecycle.ts';
+import * as breachedClockIndexes from './0003-breached-clock-indexes.ts';
 
 export const migrations = [
   { name: '0001-foundation', module: foundation },
   { name: '0002-incident-lifecycle', module: incidentLifecycle },
+  { name: '0003-breached-clock-indexes', module: breachedClockIndexes },
 ] as const;

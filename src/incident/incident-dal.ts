@@ -1,12 +1,10 @@
-import type { ExpressionBuilder, Kysely, Selectable, Transaction, Updateable } from 'kysely';
+import type { Kysely, Selectable, Transaction, Updateable } from 'kysely';
 import { fromDbInstant, fromDbInstantOrNull, toDbInstant } from '../platform/db/instant-codec.ts';
-import type { IncidentsTable, UsersTable, VigilDatabase } from '../platform/db/schema.ts';
+import type { IncidentsTable, VigilDatabase } from '../platform/db/schema.ts';
 import type { Incident, IncidentCursor, IncidentFilter, TriageDecision } from './incident-types.ts';
 
 type Executor = Kysely<VigilDatabase> | Transaction<VigilDatabase>;
 type IncidentRow = Selectable<IncidentsTable> & { declared_by_email: string };
-
-type ListBuilder = ExpressionBuilder<VigilDatabase & { i: IncidentsTable; u: UsersTable }, 'i' | 'u'>;
 
 export interface IncidentRecord {
   incident: Incident;
@@ -54,6 +52,27 @@ function toRecord(row: IncidentRow): IncidentRecord {
       closedAt: fromDbInstantOrNull(row.closed_at),
     },
   };
+}
+
+/**
+ * Ids of incidents with a clock breached at `now` (a stored instant): a period breached, a clock
+ * met after its due time, or an unmet clock past its due time that was not stopped before it fell
+ * due (an incident closed in time was never breached). An id may appear more than once.
+ *
+ * Two branches, each a range scan of a partial index of migration 0003 rather than a probe of
+ * every incident's clocks; the index is used only while each WHERE term here repeats the index's
+ * predicate exactly (`0` as a literal, not a parameter), so change them together.
+ */
+function breachedClockIncidentIds(db: Executor, now: string) {
+  const clocks = () => db.selectFrom('sla_clocks as c').select('c.incident_id');
+  return clocks()
+    .where((w) => w.or([w('c.breaches', '>', w.lit(0)), w('c.met_at', '>', w.ref('c.due_at'))]))
+    .unionAll(
+      clocks()
+        .where('c.met_at', 'is', null)
+        .where((w) => w.or([w('c.stopped_at', 'is', null), w('c.stopped_at', '>=', w.ref('c.due_at'))]))
+        .where('c.due_at', '<=', now),
+    );
 }
 
 function selectIncidents(db: Executor) {
@@ -144,26 +163,9 @@ export function createIncidentDal() {
         );
       }
       if (filter.breached !== undefined) {
-        const breachedClock = (eb: ListBuilder) =>
-          eb.exists(
-            eb
-              .selectFrom('sla_clocks as c')
-              .select('c.name')
-              .whereRef('c.incident_id', '=', 'i.id')
-              .where((w) =>
-                w.or([
-                  w('c.breaches', '>', 0),
-                  w.and([w('c.met_at', 'is not', null), w('c.met_at', '>', w.ref('c.due_at'))]),
-                  w.and([
-                    w('c.met_at', 'is', null),
-                    w('c.due_at', '<=', now),
-                    // A clock stopped before it fell due (the incident closed) was never breached.
-                    w.or([w('c.stopped_at', 'is', null), w('c.stopped_at', '>=', w.ref('c.due_at'))]),
-                  ]),
-                ]),
-              ),
-          );
-        q = filter.breached ? q.where((eb) => breachedClock(eb)) : q.where((eb) => eb.not(breachedClock(eb)));
+        const breachedIds = breachedClockIncidentIds(db, now);
+        // `not in` is safe: sla_clocks.incident_id is never null.
+        q = filter.breached ? q.where('i.id', 'in', breachedIds) : q.where('i.id', 'not in', breachedIds);
       }
       const rows = await q.execute();
       return rows.map(toRecord);

@@ -1,4 +1,9 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import {
+  IncidentSchema,
+  IncidentSummarySchema,
+  TimelineEntrySchema,
+} from '../../src/incident/incident-schemas.ts';
 import { describeEachDatabase } from '../support/test-databases.ts';
 import { startTestVigil, type TestVigil } from '../support/test-vigil.ts';
 
@@ -92,5 +97,18 @@ describeEachDatabase('incidents API', (dialect) => {
     expect(res.statusCode).toBe(404);
     expect(res.headers['content-type']).toContain('application/problem+json');
     expect(res.json()).toMatchObject({ status: 404, type: 'urn:vigil:problem:not-found' });
+  });
+
+  it('answers exactly the documented shapes (responses are not re-validated at run time)', async () => {
+    const created = (await t.api({ method: 'POST', url: '/api/v1/incidents', payload: valid })).json();
+    expect(IncidentSchema.parse(created)).toEqual(created);
+    expect(Object.keys(created).sort()).toEqual(Object.keys(IncidentSchema.shape).sort());
+    const list = (await t.api({ method: 'GET', url: '/api/v1/incidents?limit=5' })).json();
+    for (const item of list.items) {
+      expect(IncidentSummarySchema.parse(item)).toEqual(item);
+      expect(Object.keys(item).sort()).toEqual(Object.keys(IncidentSummarySchema.shape).sort());
+    }
+    const timeline = (await t.api({ method: 'GET', url: `/api/v1/incidents/${created.id}/timeline` })).json();
+    for (const entry of timeline.items) expect(TimelineEntrySchema.parse(entry)).toEqual(entry);
   });
 });

@@ -5,7 +5,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { type DatabaseTarget, parseDatabaseUrl, redactDatabaseUrl } from './database-url.ts';
 import type { VigilDatabase } from './schema.ts';
-import { ImmediateTransactionSqliteDialect } from './sqlite-dialect.ts';
+import { ImmediateTransactionSqliteDialect, withStatementCache } from './sqlite-dialect.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -51,7 +51,7 @@ function openSqlite(file: string, description: string): Database {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   const kysely = new Kysely<VigilDatabase>({
-    dialect: new ImmediateTransactionSqliteDialect({ database: sqlite }),
+    dialect: new ImmediateTransactionSqliteDialect({ database: withStatementCache(sqlite) }),
   });
   return { kysely, dialect: 'sqlite', description, schema: undefined, close: () => kysely.destroy() };
 }
