@@ -26,6 +26,7 @@ import type { BusinessCalendar } from '../src/calendar/calendar-types.ts';
 import { calendarConfigFromPolicy } from '../src/policy/policy-calendar.ts';
 import { loadDefaultPolicy, requireValidPolicy } from '../src/policy/policy-loader.ts';
 import { type Policy, WEEKDAYS } from '../src/policy/policy-types.ts';
+import { seededRandom } from '../test/support/seeded-random.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -54,18 +55,6 @@ const CASES: readonly BenchCase[] = [
   { label: '8 h (1 business day)', durationMs: 8 * HOUR },
   { label: '80 h (10 business days)', durationMs: 80 * HOUR },
 ];
-
-/** mulberry32: a small seeded PRNG, so every run measures the same start instants. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Whole-minute instants spread over 2026: nights, weekends, bank holidays and both DST changes. */
 function startInstants(): Date[] {

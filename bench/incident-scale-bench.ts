@@ -43,6 +43,7 @@ import {
 } from '../src/sla/sla-clock.ts';
 import { nextClockEvent } from '../src/sla/sla-escalation.ts';
 import { type SlaTargetName, severitySla } from '../src/sla/sla-targets.ts';
+import { seededRandom } from '../test/support/seeded-random.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -73,18 +74,6 @@ const LIST_RUNS = 500;
 /** Targets of the scale issue, judged on the p95. */
 const TARGET_CYCLE_MS = 50;
 const TARGET_BREACHED_PAGE_MS = 20;
-
-/** mulberry32: a small seeded PRNG, so every run seeds the same incidents. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function pickWeighted<T>(random: () => number, choices: readonly [T, number][]): T {
   let r = random() * choices.reduce((sum, [, weight]) => sum + weight, 0);

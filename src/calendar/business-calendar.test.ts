@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../test/support/seeded-random.ts';
 import { ValidationFailed } from '../platform/errors.ts';
 import { createBusinessCalendar } from './business-calendar.ts';
 import type { BusinessCalendarConfig } from './calendar-types.ts';
@@ -254,18 +255,6 @@ function issueFieldsOf(action: () => unknown): string[] {
 
 // ---------------------------------------------------------------------------------------------
 // Property checks against pseudo-random starts, and against a naive minute-stepping reference.
-
-/** mulberry32: a small seeded PRNG, so that every run checks the same cases. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const YEAR_START = Date.parse('2026-01-01T00:00:00Z');
 const YEAR_MS = 365 * 24 * HOUR;
