@@ -297,7 +297,7 @@ describeEachDatabase('engine and SLA escalation', (dialect) => {
   // PostgreSQL only: that is where several servers share one database. (It passes on SQLite too, but
   // spawning two processes costs seconds, and one SQLite file is served by one process.)
   it.skipIf(dialect !== 'postgres')(
-    'escalates once when two engine processes run cycles at the same time',
+    'escalates once when two engine processes run cycles at the same time (postgres only: one SQLite file is served by one process)',
     async () => {
       const ids = [await addIncident(1), await addIncident(2)];
       const runProcess = (holder: string) =>
