@@ -31,6 +31,7 @@ import {
 } from '../incident/incident-response-service.ts';
 import { registerIncidentRoutes } from '../incident/incident-routes.ts';
 import { createIncidentService, type IncidentService } from '../incident/incident-service.ts';
+import { createIncidentUpdateService } from '../incident/incident-update-service.ts';
 import { createOutboxDal } from '../outbox/outbox-dal.ts';
 import { createOutboxService, type OutboxService } from '../outbox/outbox-service.ts';
 import type { Clock } from '../platform/clock.ts';
@@ -156,6 +157,7 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
   const response = createIncidentResponseService(incidentDeps);
   const phases = createIncidentPhaseService(incidentDeps);
   const people = createIncidentPeopleService(incidentDeps);
+  const updates = createIncidentUpdateService(incidentDeps);
   const severityIds = policy.policy.severities.map((s) => s.id);
 
   const engine = createEngine({
@@ -192,7 +194,7 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
       (app) => registerAuditRoutes(app, { audit }),
       (app) => registerUserRoutes(app, { identity }),
       (app) => registerIncidentRoutes(app, { incidents, severityIds }),
-      (app) => registerIncidentActionRoutes(app, { response, phases, people }),
+      (app) => registerIncidentActionRoutes(app, { response, phases, people, updates }),
     ],
   });
 

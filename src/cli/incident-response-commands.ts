@@ -179,6 +179,23 @@ function registerClassification(incident: Command, io: CliIo): void {
     );
 }
 
+function registerCustomerUpdate(incident: Command, io: CliIo): void {
+  clientOptions(incident.command('customer-update'))
+    .description('record a customer update that was sent (meets the current period of the update cadence)')
+    .argument('<id>', 'incident id or reference (INC-12)')
+    .requiredOption('--summary <text>', 'what the customers were told')
+    .option('--sent-at <iso>', 'when it was sent, if not now (ISO 8601 with offset)')
+    .action(async (id: string, flags: ClientFlags & { summary: string; sentAt?: string }) =>
+      change(
+        io,
+        flags,
+        (c) => c.post(incidentPath(id, 'customer-updates'), { summary: flags.summary, sentAt: flags.sentAt }),
+        (i) =>
+          `${i.reference} next customer update due ${i.sla?.customerUpdate?.dueAt ?? '(none: the cadence has ended)'}`,
+      ),
+    );
+}
+
 function registerSeverityAndHandover(incident: Command, io: CliIo): void {
   clientOptions(incident.command('severity'))
     .description("change an incident's severity")
@@ -253,6 +270,7 @@ export function registerIncidentResponseCommands(incident: Command, io: CliIo): 
   registerRoles(incident, io);
   registerPhaseAndChecklist(incident, io);
   registerClassification(incident, io);
+  registerCustomerUpdate(incident, io);
   registerSeverityAndHandover(incident, io);
   registerTimeline(incident, io);
 }

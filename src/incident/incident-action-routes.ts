@@ -7,8 +7,9 @@ import type { IncidentPeopleService } from './incident-people-service.ts';
 import type { IncidentPhaseService } from './incident-phase-service.ts';
 import type { IncidentResponseService } from './incident-response-service.ts';
 import { IdParams } from './incident-routes.ts';
-import { ComponentImpactSchema, IncidentSchema, incidentJson } from './incident-schemas.ts';
+import { ComponentImpactSchema, IncidentSchema, Instant, incidentJson } from './incident-schemas.ts';
 import { INCIDENT_ROLES, TRIAGE_DECISIONS } from './incident-types.ts';
+import type { IncidentUpdateService } from './incident-update-service.ts';
 
 const Reason = z.string().trim().min(1).max(5_000);
 const answers = { 200: IncidentSchema, ...problemResponses(400, 401, 404, 409, 413, 415) };
@@ -16,10 +17,15 @@ const answers = { 200: IncidentSchema, ...problemResponses(400, 401, 404, 409, 4
 /** The actions that run an incident: acknowledge, triage, roles, phases, checklist, severity, handover. */
 export function registerIncidentActionRoutes(
   app: FastifyInstance,
-  deps: { response: IncidentResponseService; phases: IncidentPhaseService; people: IncidentPeopleService },
+  deps: {
+    response: IncidentResponseService;
+    phases: IncidentPhaseService;
+    people: IncidentPeopleService;
+    updates: IncidentUpdateService;
+  },
 ): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  const { response, phases, people } = deps;
+  const { response, phases, people, updates } = deps;
   const tags = ['incidents'];
 
   api.post(
@@ -171,5 +177,30 @@ export function registerIncidentActionRoutes(
     },
     async (request) =>
       incidentJson(await people.handover(requirePrincipal(request), request.params.id, request.body)),
+  );
+
+  api.post(
+    '/api/v1/incidents/:id/customer-updates',
+    {
+      schema: {
+        tags,
+        summary: 'Record a customer update that was sent; it meets the current period of the update cadence',
+        params: IdParams,
+        body: z
+          .object({
+            summary: z.string().trim().min(1).max(5_000).describe('What the customers were told'),
+            sentAt: Instant.optional().describe('When it was sent, if not now'),
+          })
+          .strict(),
+        response: answers,
+      },
+    },
+    async (request) => {
+      const { summary, sentAt } = request.body;
+      const input = { summary, sentAt: sentAt === undefined ? undefined : new Date(sentAt) };
+      return incidentJson(
+        await updates.recordCustomerUpdate(requirePrincipal(request), request.params.id, input),
+      );
+    },
   );
 }

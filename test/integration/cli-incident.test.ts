@@ -157,6 +157,20 @@ describe('vigil incident: one incident from declaration to eradication', () => {
     ok(await inProcess('incident', 'assign', ref, '--role', 'responder', '--user', 'sam@example.com'));
 
     ok(await inProcess('incident', 'note', ref, 'Legal informed'));
+    expect(ok(await inProcess('incident', 'customer-update', ref, '--summary', 'We are on it'))).toMatch(
+      new RegExp(`${ref} next customer update due \\d{4}-`),
+    );
+    const classified = JSON.parse(
+      ok(
+        await inProcess(
+          ...['incident', 'classify', ref, '--category', 'data_exposure_risk'],
+          ...['--component', 'database:high/none/low', '--json'],
+        ),
+      ),
+    );
+    expect(classified.components).toEqual([
+      { component: 'database', confidentiality: 'high', integrity: 'none', availability: 'low' },
+    ]);
     const decision = JSON.parse(
       ok(
         await vigil(

@@ -263,4 +263,57 @@ describeEachDatabase('response clocks', (dialect) => {
       expect(await t.vigil.outbox.list({ incidentId: incident.id })).toHaveLength(8);
     },
   );
+
+  it('restarts the customer-update cadence from each update sent, and keeps a late period counted', async () => {
+    t.clock.set('2026-04-15T09:00:00Z'); // Wednesday 10:00 BST
+    const incident = await d.declare({ ...base, title: 'Cadence', severity: 'critical' });
+    expect(incident.sla.customerUpdate.dueAt).toBe('2026-04-15T13:00:00.000Z');
+    t.clock.set('2026-04-15T11:30:00Z');
+    const first = await d.act(incident.id, 'customer-updates', {
+      summary: 'We are investigating',
+      sentAt: '2026-04-15T11:00:00Z',
+    });
+    expect(first.sla.customerUpdate).toMatchObject({
+      startedAt: '2026-04-15T11:00:00.000Z',
+      dueAt: '2026-04-15T15:00:00.000Z',
+      state: 'pending',
+      breaches: 0,
+    });
+    t.clock.set('2026-04-15T15:30:00Z');
+    expect((await d.states(incident.id)).customerUpdate).toBe('breached');
+    const late = await d.act(incident.id, 'customer-updates', { summary: 'Contained' });
+    expect(late.sla.customerUpdate).toMatchObject({
+      dueAt: '2026-04-15T19:30:00.000Z',
+      state: 'pending',
+      breaches: 1,
+    });
+    const met = await d.timeline(incident.id, 'clock_met');
+    expect(met.filter((e) => e.data.clock === 'customerUpdate').map((e) => e.data.late)).toEqual([
+      false,
+      true,
+    ]);
+    expect((await d.timeline(incident.id, 'communication')).map((e) => e.data.summary)).toEqual([
+      'We are investigating',
+      'Contained',
+    ]);
+    const breached = await d.call('GET', '/api/v1/incidents?breached=true&limit=200', undefined, 200);
+    expect(breached.items.map((i: { id: string }) => i.id)).toContain(incident.id);
+    const future = await d.act(
+      incident.id,
+      'customer-updates',
+      { summary: 'x', sentAt: '2026-04-16T00:00:00Z' },
+      400,
+    );
+    expect(future.errors[0].field).toBe('body.sentAt');
+  });
+
+  it("brings a medium incident's next customer update forward at a phase change", async () => {
+    t.clock.set('2026-04-16T09:00:00Z'); // Thursday 10:00 BST
+    const incident = await d.declare({ ...base, title: 'Milestones', severity: 'medium' });
+    expect(incident.sla.customerUpdate.dueAt).toBe('2026-04-21T09:00:00.000Z');
+    t.clock.set('2026-04-16T10:00:00Z');
+    const moved = await d.act(incident.id, 'phase', { phase: 'contain' });
+    // 4 business hours from 11:00 BST.
+    expect(moved.sla.customerUpdate.dueAt).toBe('2026-04-16T14:00:00.000Z');
+  });
 });
