@@ -98,6 +98,12 @@ describeEachDatabase('a critical incident from declaration to closure', (dialect
   it('gates leaving contain on its mandatory checklist', async () => {
     t.clock.set('2026-04-07T10:00:00Z');
     await d.act(id, 'phase', { phase: 'contain' });
+    expect(await d.states(id)).toEqual({
+      acknowledge: 'met',
+      triage: 'breached',
+      containment: 'pending',
+      customerUpdate: 'pending',
+    });
     const refused = await d.act(id, 'phase', { phase: 'eradicate' }, 409);
     expect(refused.detail).toContain('access-restricted');
     for (const item of ['access-restricted', 'components-isolated', 'credentials-rotated']) {
@@ -113,6 +119,12 @@ describeEachDatabase('a critical incident from declaration to closure', (dialect
       reason: 'WAF rule pending vendor',
     });
     expect(moved.sla.containment).toMatchObject({ state: 'met', metAt: '2026-04-07T11:00:00.000Z' });
+    expect(await d.states(id)).toEqual({
+      acknowledge: 'met',
+      triage: 'breached',
+      containment: 'met',
+      customerUpdate: 'pending',
+    });
     const change = (await d.timeline(id, 'phase_changed')).at(-1)!;
     expect(change.data).toMatchObject({ override: true, uncheckedItems: ['malicious-traffic-blocked'] });
   });
@@ -123,6 +135,12 @@ describeEachDatabase('a critical incident from declaration to closure', (dialect
     expect((await d.states(id)).customerUpdate).toBe('breached');
     await d.act(id, 'checklist', { item: 'root-cause-removed', done: true });
     await d.act(id, 'phase', { phase: 'recover' });
+    expect(await d.states(id)).toEqual({
+      acknowledge: 'met',
+      triage: 'breached',
+      containment: 'met',
+      customerUpdate: 'breached',
+    });
     await d.act(id, 'checklist', { item: 'normal-operation-restored', done: true });
     await d.act(id, 'checklist', { item: 'heightened-monitoring', done: true });
     t.clock.advance(30 * MIN);
