@@ -17,6 +17,16 @@ export interface ServeConfig {
   /** Preset token for the first admin (automation); undefined for a generated one. */
   adminToken: string | undefined;
   logLevel: LogLevel;
+  /** Outbox delivery by email; undefined when `VIGIL_SMTP_URL` is unset (messages then stay pending). */
+  smtp: SmtpConfig | undefined;
+}
+
+/** Where outbox email goes. The URL may carry credentials: never log it whole. */
+export interface SmtpConfig {
+  /** `smtp://host:port` or `smtps://host:port` (TLS), optionally with `user:password@`. */
+  url: string;
+  /** The `From` header. */
+  from: string;
 }
 
 export interface ServeFlags {
@@ -29,6 +39,7 @@ export interface ServeFlags {
 type Env = Readonly<Record<string, string | undefined>>;
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/vigil.db';
+export const DEFAULT_MAIL_FROM = 'Vigil <vigil@localhost>';
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -61,7 +72,27 @@ export function resolveServeConfig(flags: ServeFlags, env: Env = process.env): S
     adminEmail: env.VIGIL_ADMIN_EMAIL ?? 'admin@localhost',
     adminToken: env.VIGIL_ADMIN_TOKEN || undefined,
     logLevel,
+    smtp: resolveSmtpConfig(env),
   };
+}
+
+/** `VIGIL_SMTP_URL` (smtp: or smtps:) and `VIGIL_MAIL_FROM`; undefined without a URL. */
+export function resolveSmtpConfig(env: Env = process.env): SmtpConfig | undefined {
+  const url = env.VIGIL_SMTP_URL?.trim();
+  if (!url) return undefined;
+  let protocol: string;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    protocol = '';
+  }
+  if (protocol !== 'smtp:' && protocol !== 'smtps:') {
+    // The value is not echoed: it may hold a password.
+    throw new ValidationFailed([
+      { field: 'VIGIL_SMTP_URL', reason: 'must be a URL like smtp://host:port or smtps://host:port' },
+    ]);
+  }
+  return { url, from: env.VIGIL_MAIL_FROM?.trim() || DEFAULT_MAIL_FROM };
 }
 
 /** `--database`, else `VIGIL_DATABASE_URL`, else the embedded SQLite file under ./data. */

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { describeSmtpUrl } from '../outbox/outbox-mailer.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { ServeConfig } from './config.ts';
 import { VIGIL_VERSION } from './version.ts';
@@ -29,7 +30,13 @@ export async function startServer(
     logger: deps.logger,
     bodyLimit: config.bodyLimit,
     version: VIGIL_VERSION,
+    smtp: config.smtp,
   });
+  if (config.smtp) {
+    deps.logger.info({ smtp: describeSmtpUrl(config.smtp.url) }, 'outbox: delivering email by SMTP');
+  } else {
+    deps.logger.warn('outbox: VIGIL_SMTP_URL is not set, email delivery is off; messages stay pending');
+  }
   let url: string;
   try {
     const admin = await vigil.identity.bootstrapAdmin({

@@ -33,6 +33,8 @@ import { registerIncidentRoutes } from '../incident/incident-routes.ts';
 import { createIncidentService, type IncidentService } from '../incident/incident-service.ts';
 import { createIncidentUpdateService } from '../incident/incident-update-service.ts';
 import { createOutboxDal } from '../outbox/outbox-dal.ts';
+import { createOutboxDeliveryModule } from '../outbox/outbox-delivery-module.ts';
+import { createSmtpMailer, type Mailer, type SmtpSettings } from '../outbox/outbox-mailer.ts';
 import { createOutboxService, type OutboxService } from '../outbox/outbox-service.ts';
 import type { Clock } from '../platform/clock.ts';
 import { type Database, openDatabase } from '../platform/db/database.ts';
@@ -59,6 +61,8 @@ export interface VigilOptions {
   logger: Logger;
   bodyLimit: number;
   version: string;
+  /** Outbox delivery by email; without it messages stay pending in the outbox. */
+  smtp?: SmtpSettings | undefined;
 }
 
 /** A running Vigil: its parts, for the serve command and for tests. */
@@ -141,7 +145,9 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
   await identity.ensurePolicyPeople([command.primaryOwner, ...command.succession]);
 
   const timeline = createTimelineService({ db, dal: createTimelineDal() });
-  const outbox = createOutboxService({ db, dal: createOutboxDal() });
+  const outboxDal = createOutboxDal();
+  const outbox = createOutboxService({ db, dal: outboxDal });
+  const mailer: Mailer | undefined = options.smtp ? createSmtpMailer(options.smtp) : undefined;
   const incidentDeps: IncidentDeps = {
     db,
     dal: createIncidentDal(),
@@ -175,6 +181,8 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
         directory: createEscalationDirectory(incidentDeps),
         clock,
       }),
+      // After the SLA module, so a breach's escalation goes out in the cycle that recorded it.
+      ...(mailer ? [createOutboxDeliveryModule({ db, dal: outboxDal, mailer, clock })] : []),
     ],
   });
 
@@ -217,6 +225,7 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
       await http.close();
       // Waits for a running cycle and releases the lease, so another process takes over at once.
       await engine.stop();
+      mailer?.close();
       await database.close();
     },
   };

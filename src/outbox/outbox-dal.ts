@@ -6,6 +6,18 @@ import type { NewOutboxMessage, OutboxMessage, OutboxStatus } from './outbox-typ
 
 type Executor = Kysely<VigilDatabase> | Transaction<VigilDatabase>;
 
+/** A pending message due for delivery, as read before claiming it. */
+export interface DueOutboxMessage {
+  id: string;
+  kind: string;
+  recipient: string;
+  subject: string;
+  payload: Record<string, unknown>;
+  attempts: number;
+  /** The stored `next_attempt_at`: the claim compares-and-sets on it. */
+  nextAttemptAt: Date;
+}
+
 /** Queries of the outbox. */
 export function createOutboxDal() {
   return {
@@ -29,6 +41,90 @@ export function createOutboxDal() {
         .onConflict((oc) => oc.column('dedup_key').doNothing())
         .executeTakeFirst();
       return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+    },
+
+    /** Pending messages with `next_attempt_at <= now`, oldest first, at most `limit`. */
+    async listDue(db: Executor, now: Date, limit: number): Promise<DueOutboxMessage[]> {
+      const rows = await db
+        .selectFrom('outbox')
+        .select(['id', 'kind', 'recipient', 'subject', 'payload', 'attempts', 'next_attempt_at'])
+        .where('status', '=', 'pending')
+        .where('next_attempt_at', '<=', toDbInstant(now))
+        .orderBy('next_attempt_at')
+        .orderBy('seq')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => ({
+        id: r.id,
+        kind: r.kind,
+        recipient: r.recipient,
+        subject: r.subject,
+        payload: JSON.parse(r.payload) as Record<string, unknown>,
+        attempts: r.attempts,
+        nextAttemptAt: fromDbInstant(r.next_attempt_at),
+      }));
+    },
+
+    /**
+     * Claims a due message with a compare-and-set on the `next_attempt_at`
+     * that was read: counts the attempt and pushes `next_attempt_at` to
+     * `claimUntil`, so a sender that dies before marking the row leaves it
+     * due again then. True when this call won the row.
+     */
+    async claim(db: Executor, id: string, expectedNextAttemptAt: Date, claimUntil: Date): Promise<boolean> {
+      const result = await db
+        .updateTable('outbox')
+        .set((eb) => ({ attempts: eb('attempts', '+', 1), next_attempt_at: toDbInstant(claimUntil) }))
+        .where('id', '=', id)
+        .where('status', '=', 'pending')
+        .where('next_attempt_at', '=', toDbInstant(expectedNextAttemptAt))
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
+    /**
+     * Marks a claimed message sent. `attempts` is the count the claim set: a
+     * sender whose claim lapsed and was taken over changes nothing (false).
+     */
+    async markSent(db: Executor, id: string, attempts: number, sentAt: Date): Promise<boolean> {
+      const result = await db
+        .updateTable('outbox')
+        .set({ status: 'sent', sent_at: toDbInstant(sentAt), last_error: null })
+        .where('id', '=', id)
+        .where('status', '=', 'pending')
+        .where('attempts', '=', attempts)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
+    /** Leaves a claimed message pending, due again at `nextAttemptAt`, with the error that stopped it. */
+    async markRetry(
+      db: Executor,
+      id: string,
+      attempts: number,
+      nextAttemptAt: Date,
+      lastError: string,
+    ): Promise<boolean> {
+      const result = await db
+        .updateTable('outbox')
+        .set({ next_attempt_at: toDbInstant(nextAttemptAt), last_error: lastError })
+        .where('id', '=', id)
+        .where('status', '=', 'pending')
+        .where('attempts', '=', attempts)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
+    /** Gives up on a claimed message: `failed`, kept with its last error for people to see. */
+    async markFailed(db: Executor, id: string, attempts: number, lastError: string): Promise<boolean> {
+      const result = await db
+        .updateTable('outbox')
+        .set({ status: 'failed', last_error: lastError })
+        .where('id', '=', id)
+        .where('status', '=', 'pending')
+        .where('attempts', '=', attempts)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
     },
 
     async list(db: Executor, filter: { incidentId?: string; kind?: string } = {}): Promise<OutboxMessage[]> {

@@ -25,7 +25,13 @@ export interface TestVigil {
  */
 export async function startTestVigil(
   dialect: TestDialect,
-  options: { now?: string; policyPath?: string; bodyLimit?: number; logLines?: string[] } = {},
+  options: {
+    now?: string;
+    policyPath?: string;
+    bodyLimit?: number;
+    logLines?: string[];
+    smtp?: { url: string; from: string };
+  } = {},
 ): Promise<TestVigil> {
   const clock = new FakeClock(options.now ?? '2026-04-07T09:30:00Z');
   const scratch = scratchDatabase(dialect);
@@ -39,6 +45,7 @@ export async function startTestVigil(
         : pino({ level: 'silent' }),
       bodyLimit: options.bodyLimit ?? 1024 * 1024,
       version: VIGIL_VERSION,
+      smtp: options.smtp,
     });
   const vigil = await open();
   await vigil.identity.bootstrapAdmin({ email: 'admin@localhost', presetToken: ADMIN_TOKEN });

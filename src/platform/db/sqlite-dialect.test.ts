@@ -8,7 +8,10 @@ describe('withStatementCache', () => {
     let prepared = 0;
     const counting = {
       close: () => sqlite.close(),
-      prepare: (sql: string) => (prepared++, sqlite.prepare(sql)),
+      prepare: (sql: string) => {
+        prepared++;
+        return sqlite.prepare(sql);
+      },
     };
     const cached = withStatementCache(counting);
     const first = cached.prepare('select 1 as one');
@@ -24,7 +27,10 @@ describe('withStatementCache', () => {
     let prepared = 0;
     const cached = withStatementCache({
       close: () => sqlite.close(),
-      prepare: (sql) => (prepared++, sqlite.prepare(sql)),
+      prepare: (sql) => {
+        prepared++;
+        return sqlite.prepare(sql);
+      },
     });
     for (let i = 0; i <= 500; i++) cached.prepare(`select ${i}`);
     expect(prepared).toBe(501);
