@@ -8,6 +8,9 @@ import { registerAuditRoutes } from '../audit/audit-routes.ts';
 import { type AuditService, createAuditService } from '../audit/audit-service.ts';
 import { createBusinessCalendar } from '../calendar/business-calendar.ts';
 import type { BusinessCalendar } from '../calendar/calendar-types.ts';
+import { type CustomerDal, createCustomerDal } from '../customer/customer-dal.ts';
+import { registerCustomerRoutes } from '../customer/customer-routes.ts';
+import { type CustomerService, createCustomerService } from '../customer/customer-service.ts';
 import { createEngine } from '../engine/engine.ts';
 import type { Engine } from '../engine/engine-types.ts';
 import { registerHealthRoutes } from '../http/health-routes.ts';
@@ -16,7 +19,18 @@ import { createIdentityDal, type IdentityDal } from '../identity/identity-dal.ts
 import { createIdentityService, type IdentityService } from '../identity/identity-service.ts';
 import { registerUserRoutes } from '../identity/user-routes.ts';
 import { registerIncidentActionRoutes } from '../incident/incident-action-routes.ts';
-import type { ActivePolicy, IncidentDeps, PeopleDirectory } from '../incident/incident-context.ts';
+import type {
+  ActivePolicy,
+  CustomerDirectory,
+  IncidentDeps,
+  PeopleDirectory,
+} from '../incident/incident-context.ts';
+import { createIncidentCustomerDal } from '../incident/incident-customer-dal.ts';
+import { registerIncidentCustomerRoutes } from '../incident/incident-customer-routes.ts';
+import {
+  createIncidentCustomerService,
+  type IncidentCustomerService,
+} from '../incident/incident-customer-service.ts';
 import { createIncidentDal } from '../incident/incident-dal.ts';
 import { createIncidentDetailDal } from '../incident/incident-detail-dal.ts';
 import { createEscalationDirectory } from '../incident/incident-escalation-directory.ts';
@@ -78,6 +92,8 @@ export interface Vigil {
   response: IncidentResponseService;
   phases: IncidentPhaseService;
   people: IncidentPeopleService;
+  customers: CustomerService;
+  affectedCustomers: IncidentCustomerService;
   /** Everything incident use cases share; the engine's modules build on it too. */
   incidentDeps: IncidentDeps;
   /** The background engine; `vigil serve` starts it, tests drive `runCycle()` with a fake clock. */
@@ -124,6 +140,10 @@ function peopleDirectory(identityDal: IdentityDal): PeopleDirectory {
   };
 }
 
+function customerDirectory(customerDal: CustomerDal): CustomerDirectory {
+  return { findByIds: (executor, ids) => customerDal.findRefs(executor, ids) };
+}
+
 /**
  * The composition root: the only place that constructs services and hands
  * each the narrow dependencies it uses. Order matters: a bad policy stops
@@ -147,6 +167,8 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
   const timeline = createTimelineService({ db, dal: createTimelineDal() });
   const outboxDal = createOutboxDal();
   const outbox = createOutboxService({ db, dal: outboxDal });
+  const customerDal = createCustomerDal();
+  const customers = createCustomerService({ db, dal: customerDal, audit, clock });
   const mailer: Mailer | undefined = options.smtp ? createSmtpMailer(options.smtp) : undefined;
   const incidentDeps: IncidentDeps = {
     db,
@@ -158,12 +180,15 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
     clock,
     policy: activePolicy(policy, calendar),
     people: peopleDirectory(identityDal),
+    customers: customerDirectory(customerDal),
+    customerLinks: createIncidentCustomerDal(),
   };
   const incidents = createIncidentService(incidentDeps);
   const response = createIncidentResponseService(incidentDeps);
   const phases = createIncidentPhaseService(incidentDeps);
   const people = createIncidentPeopleService(incidentDeps);
   const updates = createIncidentUpdateService(incidentDeps);
+  const affectedCustomers = createIncidentCustomerService(incidentDeps);
   const severityIds = policy.policy.severities.map((s) => s.id);
 
   const engine = createEngine({
@@ -203,6 +228,8 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
       (app) => registerUserRoutes(app, { identity }),
       (app) => registerIncidentRoutes(app, { incidents, severityIds }),
       (app) => registerIncidentActionRoutes(app, { response, phases, people, updates }),
+      (app) => registerCustomerRoutes(app, { customers }),
+      (app) => registerIncidentCustomerRoutes(app, { affected: affectedCustomers }),
     ],
   });
 
@@ -218,6 +245,8 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
     response,
     phases,
     people,
+    customers,
+    affectedCustomers,
     incidentDeps,
     engine,
     http,

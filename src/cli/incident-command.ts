@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliIo } from './cli-io.ts';
 import { type ClientFlags, clientFor, clientOptions, printAnswer } from './client-options.ts';
+import { registerIncidentCustomerCommands } from './incident-customer-commands.ts';
 import {
   details,
   type IncidentJson,
@@ -101,4 +102,5 @@ export function registerIncidentCommands(program: Command, io: CliIo): void {
   registerList(incident, io);
   registerShow(incident, io);
   registerIncidentResponseCommands(incident, io);
+  registerIncidentCustomerCommands(incident, io);
 }

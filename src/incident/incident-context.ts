@@ -12,9 +12,10 @@ import type { Policy } from '../policy/policy-types.ts';
 import type { SlaDal } from '../sla/sla-dal.ts';
 import type { TimelineService } from '../timeline/timeline-service.ts';
 import type { TimelineKind } from '../timeline/timeline-types.ts';
+import type { IncidentCustomerDal } from './incident-customer-dal.ts';
 import type { IncidentDal, IncidentRecord } from './incident-dal.ts';
 import type { IncidentDetailDal } from './incident-detail-dal.ts';
-import type { Incident, IncidentView, Person } from './incident-types.ts';
+import type { AffectedCustomer, Incident, IncidentView, Person } from './incident-types.ts';
 import { viewIncident } from './incident-view.ts';
 
 /** The policy in force, with its calendar and runbooks. */
@@ -37,6 +38,18 @@ export interface PeopleDirectory {
   findByEmail(db: Kysely<VigilDatabase> | Transaction<VigilDatabase>, email: string): Promise<Person | null>;
 }
 
+/**
+ * Looks customers up by id, for linking them to incidents. Like
+ * {@link PeopleDirectory}, it reads through the caller's executor.
+ */
+export interface CustomerDirectory {
+  /** Those of `ids` that exist, with their names. */
+  findByIds(
+    db: Kysely<VigilDatabase> | Transaction<VigilDatabase>,
+    ids: readonly string[],
+  ): Promise<AffectedCustomer[]>;
+}
+
 /** What every incident use case needs; the composition root builds it once. */
 export interface IncidentDeps {
   db: Kysely<VigilDatabase>;
@@ -48,6 +61,8 @@ export interface IncidentDeps {
   clock: Clock;
   policy: ActivePolicy;
   people: PeopleDirectory;
+  customers: CustomerDirectory;
+  customerLinks: IncidentCustomerDal;
 }
 
 const REFERENCE_PATTERN = /^INC-\d+$/;

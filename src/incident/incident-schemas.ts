@@ -86,6 +86,9 @@ export const IncidentSchema = z
       }),
     ),
     runbook: z.string().nullable().describe("The category runbook's steps for the current phase (Markdown)"),
+    affectedCustomers: z
+      .array(z.object({ id: z.uuid(), name: z.string() }))
+      .describe('Customers linked as affected, by name'),
   })
   .meta({ id: 'Incident' });
 
@@ -156,7 +159,13 @@ export function summaryJson(i: IncidentSummary): z.infer<typeof IncidentSummaryS
 }
 
 export function incidentJson(i: IncidentView): z.infer<typeof IncidentSchema> {
-  return { ...summaryJson(i), components: i.components, checklist: i.checklist, runbook: i.runbook };
+  return {
+    ...summaryJson(i),
+    components: i.components,
+    checklist: i.checklist,
+    runbook: i.runbook,
+    affectedCustomers: i.affectedCustomers.map((c) => ({ id: c.id, name: c.name })),
+  };
 }
 
 export function timelineJson(e: TimelineEntry): z.infer<typeof TimelineEntrySchema> {

@@ -87,6 +87,12 @@ export interface ChecklistEntry {
   done: boolean;
 }
 
+/** A customer the incident affects. */
+export interface AffectedCustomer {
+  id: string;
+  name: string;
+}
+
 /** Everything shown about one incident: the record, its people, checklist, clocks and runbook. */
 export interface IncidentView extends Incident {
   owner: Person | null;
@@ -101,6 +107,8 @@ export interface IncidentView extends Incident {
   sla: Record<SlaTargetName, ClockView | null>;
   /** The category runbook's steps for the current phase (Markdown), if the policy has one. */
   runbook: string | null;
+  /** The customers linked as affected, by name. */
+  affectedCustomers: AffectedCustomer[];
 }
 
 export interface IncidentFilter {

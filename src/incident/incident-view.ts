@@ -1,6 +1,7 @@
 /**
  * Assembles what is shown about incidents: the record with its people and
- * clocks (for lists), plus checklist, components and runbook (for one).
+ * clocks (for lists), plus checklist, components, runbook and affected
+ * customers (for one).
  */
 import type { Kysely } from 'kysely';
 import type { VigilDatabase } from '../platform/db/schema.ts';
@@ -10,7 +11,10 @@ import type { IncidentDeps } from './incident-context.ts';
 import type { RoleAssignment } from './incident-detail-dal.ts';
 import type { ChecklistEntry, ClockView, Incident, IncidentView, Person } from './incident-types.ts';
 
-export type IncidentSummary = Omit<IncidentView, 'checklist' | 'components' | 'runbook'>;
+export type IncidentSummary = Omit<
+  IncidentView,
+  'checklist' | 'components' | 'runbook' | 'affectedCustomers'
+>;
 
 export function clockViews(clocks: readonly SlaClock[], now: Date): Record<SlaTargetName, ClockView | null> {
   const views = Object.fromEntries(SLA_TARGET_NAMES.map((n) => [n, null])) as Record<
@@ -64,15 +68,16 @@ export async function summarise(
 
 /** The full view of one incident. */
 export async function viewIncident(
-  deps: Pick<IncidentDeps, 'details' | 'slaDal' | 'policy'>,
+  deps: Pick<IncidentDeps, 'details' | 'slaDal' | 'policy' | 'customerLinks'>,
   db: Kysely<VigilDatabase>,
   incident: Incident,
   now: Date,
 ): Promise<IncidentView> {
   const [summary] = await summarise(deps, db, [incident], now);
-  const [done, components] = await Promise.all([
+  const [done, components, affectedCustomers] = await Promise.all([
     deps.details.doneChecklistItems(db, incident.id),
     deps.details.listComponents(db, incident.id),
+    deps.customerLinks.listAffected(db, incident.id),
   ]);
   const checklist: ChecklistEntry[] = deps.policy.policy.lifecycle.phases.flatMap((phase) =>
     phase.checklist.map((item) => ({
@@ -84,5 +89,5 @@ export async function viewIncident(
     })),
   );
   const runbook = incident.category ? deps.policy.runbookSteps(incident.category, incident.phase) : null;
-  return { ...summary!, checklist, components, runbook };
+  return { ...summary!, checklist, components, runbook, affectedCustomers };
 }

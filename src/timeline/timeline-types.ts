@@ -21,6 +21,8 @@ export const TIMELINE_KINDS = [
   'merged',
   'signal_linked',
   'communication',
+  'customers_linked',
+  'customers_unlinked',
 ] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 

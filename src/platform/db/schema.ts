@@ -171,6 +171,33 @@ export interface AuditHeadTable {
   hash: string;
 }
 
+export interface CustomersTable {
+  id: string;
+  name: string;
+  /** `name` in lower case; unique, so names differ in more than case. */
+  name_key: string;
+  created_at: DbInstant;
+  created_by: string;
+}
+
+export interface CustomerContactsTable {
+  customer_id: string;
+  /** Position in the customer's contact list, from 0. */
+  ordinal: number;
+  name: string;
+  /** Lower case. */
+  email: string;
+  role: string;
+}
+
+export interface IncidentCustomersTable {
+  incident_id: string;
+  customer_id: string;
+  linked_at: DbInstant;
+  linked_by: string;
+  reason: string;
+}
+
 export interface VigilDatabase {
   policy_versions: PolicyVersionsTable;
   users: UsersTable;
@@ -185,4 +212,7 @@ export interface VigilDatabase {
   sla_clocks: SlaClocksTable;
   outbox: OutboxTable;
   engine_leases: EngineLeasesTable;
+  customers: CustomersTable;
+  customer_contacts: CustomerContactsTable;
+  incident_customers: IncidentCustomersTable;
 }
