@@ -23,16 +23,18 @@ export async function updateClocks(
     result.push(next);
     if (next === clock) continue;
     await deps.slaDal.save(trx, target.incidentId, next);
-    if (!clock.metAt && next.metAt) await recordMet(deps, trx, target, next);
+    if (!clock.metAt && next.metAt) await recordClockMet(deps, trx, target, next);
   }
   return result;
 }
 
-async function recordMet(
+/** Puts a met clock (or a met period of the update cadence) on the timeline and the audit chain. */
+export async function recordClockMet(
   deps: Pick<IncidentDeps, 'timeline' | 'audit'>,
   trx: Transaction<VigilDatabase>,
   target: { incidentId: string; actor: Actor; at: Date },
   clock: SlaClock,
+  extra: Record<string, unknown> = {},
 ): Promise<void> {
   const late = clockState(clock, target.at) === 'breached';
   await recordIncidentEvent(deps, trx, {
@@ -40,7 +42,13 @@ async function recordMet(
     kind: 'clock_met',
     action: 'sla.clock_met',
     summary: `${clock.name} target met${late ? ' late' : ''} (due ${clock.dueAt.toISOString()})`,
-    data: { clock: clock.name, dueAt: clock.dueAt.toISOString(), metAt: clock.metAt?.toISOString(), late },
+    data: {
+      clock: clock.name,
+      dueAt: clock.dueAt.toISOString(),
+      metAt: clock.metAt?.toISOString(),
+      late,
+      ...extra,
+    },
   });
 }
 

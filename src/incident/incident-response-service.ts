@@ -14,7 +14,7 @@ import {
   recordIncidentEvent,
 } from './incident-context.ts';
 import { phaseIndex } from './incident-lifecycle.ts';
-import { componentIssues } from './incident-service.ts';
+import { classificationIssues } from './incident-service.ts';
 import type { ComponentImpact, Incident, IncidentView, TriageDecision } from './incident-types.ts';
 
 /** Acknowledgement, triage decisions and severity changes: the identify phase as the process defines it. */
@@ -134,13 +134,7 @@ export function createIncidentResponseService(deps: IncidentDeps) {
     category?: string | undefined;
     components?: ComponentImpact[] | undefined;
   }) {
-    const issues = componentIssues(policy.componentIds, input.components ?? []).map((i) => ({
-      ...i,
-      field: `body.${i.field}`,
-    }));
-    if (input.category !== undefined && !policy.categoryIds.includes(input.category)) {
-      issues.push({ field: 'body.category', reason: `must be one of ${policy.categoryIds.join(', ')}` });
-    }
+    const issues = classificationIssues(policy, input);
     if (input.category === undefined && input.components === undefined) {
       issues.push({ field: 'body', reason: 'give a category, components, or both' });
     }

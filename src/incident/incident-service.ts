@@ -5,7 +5,13 @@ import { toDbInstant } from '../platform/db/instant-codec.ts';
 import { type FieldIssue, ValidationFailed } from '../platform/errors.ts';
 import { startIncidentClocks } from '../sla/sla-clock.ts';
 import type { TimelineEntry, TimelineKind } from '../timeline/timeline-types.ts';
-import { actorOf, findIncident, type IncidentDeps, recordIncidentEvent } from './incident-context.ts';
+import {
+  type ActivePolicy,
+  actorOf,
+  findIncident,
+  type IncidentDeps,
+  recordIncidentEvent,
+} from './incident-context.ts';
 import { decodeIncidentCursor, encodeIncidentCursor } from './incident-cursor.ts';
 import type {
   ComponentImpact,
@@ -35,16 +41,23 @@ function checkDeclaration(deps: IncidentDeps, input: DeclareIncidentInput, now: 
       reason: `must not be in the future (now is ${now.toISOString()})`,
     });
   }
+  issues.push(...classificationIssues(policy, input));
+  if (issues.length > 0) throw new ValidationFailed(issues);
+}
+
+/** A category and components, checked against the policy's lists; fields named as in the request body. */
+export function classificationIssues(
+  policy: Pick<ActivePolicy, 'categoryIds' | 'componentIds'>,
+  input: { category?: string | undefined; components?: readonly ComponentImpact[] | undefined },
+): FieldIssue[] {
+  const issues = componentIssues(policy.componentIds, input.components ?? []).map((i) => ({
+    ...i,
+    field: `body.${i.field}`,
+  }));
   if (input.category !== undefined && !policy.categoryIds.includes(input.category)) {
     issues.push({ field: 'body.category', reason: `must be one of ${policy.categoryIds.join(', ')}` });
   }
-  issues.push(
-    ...componentIssues(policy.componentIds, input.components ?? []).map((i) => ({
-      ...i,
-      field: `body.${i.field}`,
-    })),
-  );
-  if (issues.length > 0) throw new ValidationFailed(issues);
+  return issues;
 }
 
 export function componentIssues(

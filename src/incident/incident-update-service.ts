@@ -1,7 +1,7 @@
 import type { Principal } from '../identity/identity-types.ts';
 import { ValidationFailed } from '../platform/errors.ts';
-import { clockState } from '../sla/sla-clock.ts';
 import { clockAfterCustomerUpdate } from '../sla/sla-clock-changes.ts';
+import { recordClockMet } from './incident-clock-effects.ts';
 import { actOnIncident, actorOf, type IncidentDeps, recordIncidentEvent } from './incident-context.ts';
 import { phaseIndex } from './incident-lifecycle.ts';
 import type { IncidentView } from './incident-types.ts';
@@ -58,21 +58,8 @@ export function createIncidentUpdateService(deps: IncidentDeps) {
         };
         const { closedPeriod, next } = clockAfterCustomerUpdate(clock, event, active);
         await slaDal.save(trx, incident.id, next);
-        const late = clockState(closedPeriod, sentAt) === 'breached';
-        await recordIncidentEvent(deps, trx, {
-          incidentId: incident.id,
-          actor,
-          at: now,
-          kind: 'clock_met',
-          action: 'sla.clock_met',
-          summary: `customerUpdate target met${late ? ' late' : ''} (due ${closedPeriod.dueAt.toISOString()})`,
-          data: {
-            clock: 'customerUpdate',
-            dueAt: closedPeriod.dueAt.toISOString(),
-            metAt: sentAt.toISOString(),
-            late,
-            nextDueAt: next === closedPeriod ? null : next.dueAt.toISOString(),
-          },
+        await recordClockMet(deps, trx, { incidentId: incident.id, actor, at: now }, closedPeriod, {
+          nextDueAt: next === closedPeriod ? null : next.dueAt.toISOString(),
         });
       });
     },
