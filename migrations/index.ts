@@ -6,10 +6,12 @@ import * as foundation from './0001-foundation.ts';
 import * as incidentLifecycle from './0002-incident-lifecycle.ts';
 import * as breachedClockIndexes from './0003-breached-clock-indexes.ts';
 import * as customers from './0004-customers.ts';
+import * as communications from './0005-communications.ts';
 
 export const migrations = [
   { name: '0001-foundation', module: foundation },
   { name: '0002-incident-lifecycle', module: incidentLifecycle },
   { name: '0003-breached-clock-indexes', module: breachedClockIndexes },
   { name: '0004-customers', module: customers },
+  { name: '0005-communications', module: communications },
 ] as const;

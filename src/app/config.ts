@@ -19,6 +19,15 @@ export interface ServeConfig {
   logLevel: LogLevel;
   /** Outbox delivery by email; undefined when `VIGIL_SMTP_URL` is unset (messages then stay pending). */
   smtp: SmtpConfig | undefined;
+  /** Outgoing webhook URLs and secrets by policy webhook id, from `VIGIL_WEBHOOK_<ID>_URL` / `_SECRET`. */
+  webhooks: Record<string, WebhookEndpoint>;
+}
+
+/** Where one outgoing webhook posts. The URL itself is a secret for Teams and Slack: never log it. */
+export interface WebhookEndpoint {
+  url: string;
+  /** Signs each body (HMAC-SHA256) when set. */
+  secret: string | undefined;
 }
 
 /** Where outbox email goes. The URL may carry credentials: never log it whole. */
@@ -73,6 +82,7 @@ export function resolveServeConfig(flags: ServeFlags, env: Env = process.env): S
     adminToken: env.VIGIL_ADMIN_TOKEN || undefined,
     logLevel,
     smtp: resolveSmtpConfig(env),
+    webhooks: resolveWebhookEndpoints(env),
   };
 }
 
@@ -93,6 +103,40 @@ export function resolveSmtpConfig(env: Env = process.env): SmtpConfig | undefine
     ]);
   }
   return { url, from: env.VIGIL_MAIL_FROM?.trim() || DEFAULT_MAIL_FROM };
+}
+
+const WEBHOOK_URL_VARIABLE = /^VIGIL_WEBHOOK_([A-Z0-9_]+)_URL$/;
+
+/**
+ * Every `VIGIL_WEBHOOK_<ID>_URL` (with its optional `VIGIL_WEBHOOK_<ID>_SECRET`),
+ * keyed by the policy's webhook id: `<ID>` is the id upper-cased with `-` as `_`,
+ * so `VIGIL_WEBHOOK_OPS_TEAMS_URL` serves the webhook `ops-teams` (or `ops_teams`).
+ * Keys here are the lower-cased `<ID>` with `_`; match them with {@link webhookEnvKey}.
+ */
+export function resolveWebhookEndpoints(env: Env = process.env): Record<string, WebhookEndpoint> {
+  const endpoints: Record<string, WebhookEndpoint> = {};
+  for (const [name, value] of Object.entries(env)) {
+    const match = WEBHOOK_URL_VARIABLE.exec(name);
+    const url = value?.trim();
+    if (!match || !url) continue;
+    let protocol = '';
+    try {
+      protocol = new URL(url).protocol;
+    } catch {
+      // reported below
+    }
+    if (protocol !== 'https:' && protocol !== 'http:') {
+      throw new ValidationFailed([{ field: name, reason: 'must be an http(s) URL' }]);
+    }
+    const key = match[1]!.toLowerCase();
+    endpoints[key] = { url, secret: env[`VIGIL_WEBHOOK_${match[1]}_SECRET`]?.trim() || undefined };
+  }
+  return endpoints;
+}
+
+/** The key of a policy webhook id among {@link resolveWebhookEndpoints}: `ops-teams` → `ops_teams`. */
+export function webhookEnvKey(id: string): string {
+  return id.toLowerCase().replace(/-/g, '_');
 }
 
 /** `--database`, else `VIGIL_DATABASE_URL`, else the embedded SQLite file under ./data. */

@@ -31,6 +31,7 @@ export async function startServer(
     bodyLimit: config.bodyLimit,
     version: VIGIL_VERSION,
     smtp: config.smtp,
+    webhooks: config.webhooks,
   });
   if (config.smtp) {
     deps.logger.info({ smtp: describeSmtpUrl(config.smtp.url) }, 'outbox: delivering email by SMTP');

@@ -8,6 +8,16 @@ import { registerAuditRoutes } from '../audit/audit-routes.ts';
 import { type AuditService, createAuditService } from '../audit/audit-service.ts';
 import { createBusinessCalendar } from '../calendar/business-calendar.ts';
 import type { BusinessCalendar } from '../calendar/calendar-types.ts';
+import { createCommunicationDal } from '../communication/communication-dal.ts';
+import { createEngineMessages, createIncidentNotices } from '../communication/communication-notices.ts';
+import { createDeliveryRecorder } from '../communication/communication-records.ts';
+import { registerCommunicationRoutes } from '../communication/communication-routes.ts';
+import {
+  type CommunicationService,
+  createCommunicationService,
+} from '../communication/communication-service.ts';
+import { createDeliveryDelayAlert } from '../communication/delivery-delay-alert.ts';
+import { createWebhookChannel } from '../communication/webhook-channel.ts';
 import { type CustomerDal, createCustomerDal } from '../customer/customer-dal.ts';
 import { registerCustomerRoutes } from '../customer/customer-routes.ts';
 import { type CustomerService, createCustomerService } from '../customer/customer-service.ts';
@@ -49,11 +59,14 @@ import { createIncidentUpdateService } from '../incident/incident-update-service
 import { createOutboxDal } from '../outbox/outbox-dal.ts';
 import { createOutboxDeliveryModule } from '../outbox/outbox-delivery-module.ts';
 import { createSmtpMailer, type Mailer, type SmtpSettings } from '../outbox/outbox-mailer.ts';
+import { registerOutboxRoutes } from '../outbox/outbox-routes.ts';
 import { createOutboxService, type OutboxService } from '../outbox/outbox-service.ts';
+import { createWebhookSender } from '../outbox/webhook-sender.ts';
 import type { Clock } from '../platform/clock.ts';
 import { type Database, openDatabase } from '../platform/db/database.ts';
 import { migrateToLatest, pendingMigrations } from '../platform/db/migrator.ts';
 import { calendarConfigFromPolicy } from '../policy/policy-calendar.ts';
+import { wallMilliseconds } from '../policy/policy-duration.ts';
 import {
   type LoadedPolicy,
   loadDefaultPolicy,
@@ -66,6 +79,7 @@ import { createSlaDal } from '../sla/sla-dal.ts';
 import { createSlaModule } from '../sla/sla-module.ts';
 import { createTimelineDal } from '../timeline/timeline-dal.ts';
 import { createTimelineService, type TimelineService } from '../timeline/timeline-service.ts';
+import { type WebhookEndpoint, webhookEnvKey } from './config.ts';
 
 export interface VigilOptions {
   databaseUrl: string;
@@ -77,6 +91,8 @@ export interface VigilOptions {
   version: string;
   /** Outbox delivery by email; without it messages stay pending in the outbox. */
   smtp?: SmtpSettings | undefined;
+  /** Outgoing webhook endpoints keyed as {@link webhookEnvKey} keys them; without one a webhook's messages fail. */
+  webhooks?: Record<string, WebhookEndpoint> | undefined;
 }
 
 /** A running Vigil: its parts, for the serve command and for tests. */
@@ -94,6 +110,7 @@ export interface Vigil {
   people: IncidentPeopleService;
   customers: CustomerService;
   affectedCustomers: IncidentCustomerService;
+  communications: CommunicationService;
   /** Everything incident use cases share; the engine's modules build on it too. */
   incidentDeps: IncidentDeps;
   /** The background engine; `vigil serve` starts it, tests drive `runCycle()` with a fake clock. */
@@ -170,7 +187,9 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
   const customerDal = createCustomerDal();
   const customers = createCustomerService({ db, dal: customerDal, audit, clock });
   const mailer: Mailer | undefined = options.smtp ? createSmtpMailer(options.smtp) : undefined;
-  const incidentDeps: IncidentDeps = {
+  const templates = policy.templates;
+  const engineMessages = createEngineMessages(policy.policy, templates);
+  const incidentParts = {
     db,
     dal: createIncidentDal(),
     details: createIncidentDetailDal(),
@@ -183,6 +202,33 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
     customers: customerDirectory(customerDal),
     customerLinks: createIncidentCustomerDal(),
   };
+  const incidentDeps: IncidentDeps = {
+    ...incidentParts,
+    notices: createIncidentNotices({
+      policy: policy.policy,
+      templates,
+      outbox,
+      incident: incidentParts,
+      messages: engineMessages,
+    }),
+  };
+  const communications = createCommunicationService({
+    incident: incidentDeps,
+    dal: createCommunicationDal(),
+    outbox,
+    templates,
+    customers: customerDal,
+  });
+  const endpoints = options.webhooks ?? {};
+  const webhookChannel =
+    policy.policy.communications.webhooks.length > 0
+      ? createWebhookChannel({
+          webhooks: policy.policy.communications.webhooks,
+          endpoints: (id) => endpoints[webhookEnvKey(id)],
+          sender: createWebhookSender(),
+        })
+      : undefined;
+  const alertAfterMs = wallMilliseconds(policy.policy.communications.deliveryAlertAfter);
   const incidents = createIncidentService(incidentDeps);
   const response = createIncidentResponseService(incidentDeps);
   const phases = createIncidentPhaseService(incidentDeps);
@@ -204,10 +250,26 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
         outbox,
         audit,
         directory: createEscalationDirectory(incidentDeps),
+        messages: engineMessages,
         clock,
       }),
       // After the SLA module, so a breach's escalation goes out in the cycle that recorded it.
-      ...(mailer ? [createOutboxDeliveryModule({ db, dal: outboxDal, mailer, clock })] : []),
+      createOutboxDeliveryModule({
+        db,
+        dal: outboxDal,
+        mailer,
+        webhooks: webhookChannel,
+        recorder: createDeliveryRecorder({ timeline, audit }),
+        clock,
+      }),
+      createDeliveryDelayAlert({
+        db,
+        dal: outboxDal,
+        outbox,
+        audit,
+        policy: policy.policy,
+        logger: logger.child({ component: 'outbox' }),
+      }),
     ],
   });
 
@@ -230,6 +292,8 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
       (app) => registerIncidentActionRoutes(app, { response, phases, people, updates }),
       (app) => registerCustomerRoutes(app, { customers }),
       (app) => registerIncidentCustomerRoutes(app, { affected: affectedCustomers }),
+      (app) => registerCommunicationRoutes(app, { communications }),
+      (app) => registerOutboxRoutes(app, { db, dal: outboxDal, clock, alertAfterMs }),
     ],
   });
 
@@ -247,6 +311,7 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
     people,
     customers,
     affectedCustomers,
+    communications,
     incidentDeps,
     engine,
     http,

@@ -6,6 +6,7 @@ import { PolicyInvalidError } from '../policy/policy-loader.ts';
 import { ApiError } from './api-client.ts';
 import { registerAuditCommands } from './audit-command.ts';
 import type { CliIo } from './cli-io.ts';
+import { registerCommsCommands } from './comms-command.ts';
 import { registerCustomerCommands } from './customer-command.ts';
 import { registerIncidentCommands } from './incident-command.ts';
 import { registerPolicyCommands } from './policy-command.ts';
@@ -28,6 +29,7 @@ export function buildProgram(io: CliIo): Command {
   registerIncidentCommands(program, io);
   registerUserCommands(program, io);
   registerCustomerCommands(program, io);
+  registerCommsCommands(program, io);
   return program;
 }
 

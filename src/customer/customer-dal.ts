@@ -71,6 +71,18 @@ export function createCustomerDal() {
       return row ? ((await withContacts(db, [row]))[0] ?? null) : null;
     },
 
+    /** Those of `ids` that exist, with their contacts, by name. */
+    async findWithContacts(db: Executor, ids: readonly string[]): Promise<Customer[]> {
+      if (ids.length === 0) return [];
+      const rows = await db
+        .selectFrom('customers')
+        .selectAll()
+        .where('id', 'in', ids)
+        .orderBy('name_key')
+        .execute();
+      return withContacts(db, rows);
+    },
+
     /** Those of `ids` that exist, with their names. */
     async findRefs(db: Executor, ids: readonly string[]): Promise<CustomerRef[]> {
       if (ids.length === 0) return [];

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requirePrincipal } from '../http/authentication.ts';
 import { problemResponses } from '../http/problem.ts';
+import { UserEmail } from '../identity/user-email.ts';
 import type { IncidentPeopleService } from './incident-people-service.ts';
 import type { IncidentPhaseService } from './incident-phase-service.ts';
 import type { IncidentResponseService } from './incident-response-service.ts';
@@ -56,7 +57,7 @@ export function registerIncidentActionRoutes(
       incidentJson(await response.triage(requirePrincipal(request), request.params.id, request.body)),
   );
 
-  const RoleBody = z.object({ role: z.enum(INCIDENT_ROLES), user: z.email() }).strict();
+  const RoleBody = z.object({ role: z.enum(INCIDENT_ROLES), user: UserEmail }).strict();
   api.post(
     '/api/v1/incidents/:id/roles',
     {
@@ -78,7 +79,7 @@ export function registerIncidentActionRoutes(
         tags,
         summary: 'Remove a technical responder',
         params: IdParams,
-        body: z.object({ role: z.literal('responder'), user: z.email() }).strict(),
+        body: z.object({ role: z.literal('responder'), user: UserEmail }).strict(),
         response: answers,
       },
     },
@@ -171,7 +172,7 @@ export function registerIncidentActionRoutes(
         tags,
         summary: 'Hand command to a named person, or to the next in the succession list',
         params: IdParams,
-        body: z.object({ to: z.email().optional(), reason: Reason }).strict(),
+        body: z.object({ to: UserEmail.optional(), reason: Reason }).strict(),
         response: answers,
       },
     },

@@ -50,6 +50,33 @@ export interface CustomerDirectory {
   ): Promise<AffectedCustomer[]>;
 }
 
+/**
+ * Messages that incident events send, queued in the event's transaction:
+ * the out-of-hours emergency path and the prompt for a customer update at
+ * a milestone. The communications domain implements it.
+ */
+export interface IncidentNotices {
+  /** An incident was declared. */
+  declared(trx: Transaction<VigilDatabase>, incident: Incident, now: Date): Promise<void>;
+  /** The severity changed from `previous` to `incident.severity`, in or out of hours now. */
+  severityRaised(
+    trx: Transaction<VigilDatabase>,
+    incident: Incident,
+    previous: string,
+    outOfHoursNow: boolean,
+    now: Date,
+  ): Promise<void>;
+  /** A phase change made a customer update due by `dueAt`. */
+  milestone(trx: Transaction<VigilDatabase>, incident: Incident, dueAt: Date, now: Date): Promise<void>;
+}
+
+/** Notices that send nothing, for tools that run incident use cases without messaging. */
+export const SILENT_NOTICES: IncidentNotices = {
+  declared: async () => undefined,
+  severityRaised: async () => undefined,
+  milestone: async () => undefined,
+};
+
 /** What every incident use case needs; the composition root builds it once. */
 export interface IncidentDeps {
   db: Kysely<VigilDatabase>;
@@ -63,6 +90,7 @@ export interface IncidentDeps {
   people: PeopleDirectory;
   customers: CustomerDirectory;
   customerLinks: IncidentCustomerDal;
+  notices: IncidentNotices;
 }
 
 const REFERENCE_PATTERN = /^INC-\d+$/;

@@ -49,11 +49,22 @@ export function createEscalationDirectory(deps: Pick<IncidentDeps, 'dal' | 'deta
       return recipients;
     },
 
+    async updateReminderRecipients(
+      trx: Transaction<VigilDatabase>,
+      incidentId: string,
+    ): Promise<{ email: string; name: string }[]> {
+      const roles = await details.listRoles(trx, [incidentId]);
+      const person =
+        roles.find((a) => a.role === 'communications_lead')?.person ??
+        roles.find((a) => a.role === 'owner')?.person;
+      return person ? [{ email: person.email, name: person.name }] : [];
+    },
+
     async incidentSummary(trx: Transaction<VigilDatabase>, incidentId: string) {
       const record = await dal.findById(trx, incidentId);
       if (!record) return null;
-      const { reference, title, severity, phase } = record.incident;
-      return { reference, title, severity, closed: phase === closedPhase };
+      const { reference, title, severity, phase, openedAt } = record.incident;
+      return { reference, title, severity, phase, openedAt, closed: phase === closedPhase };
     },
   };
 }

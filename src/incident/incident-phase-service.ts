@@ -98,12 +98,27 @@ export function createIncidentPhaseService(deps: IncidentDeps) {
         uncheckedItems: unchecked.map((i) => i.id),
       },
     });
-    await updateClocks(
-      deps,
-      trx,
-      { incidentId: incident.id, actor, at: now },
-      clockChange(incident, kind, input.phase, now),
+    const before = (await deps.slaDal.listForIncident(trx, incident.id)).find(
+      (c) => c.name === 'customerUpdate',
     );
+    const after = (
+      await updateClocks(
+        deps,
+        trx,
+        { incidentId: incident.id, actor, at: now },
+        clockChange(incident, kind, input.phase, now),
+      )
+    ).find((c) => c.name === 'customerUpdate');
+    // A milestone brought the next customer update forward: prompt whoever writes it.
+    if (
+      before &&
+      after &&
+      !after.stoppedAt &&
+      !after.metAt &&
+      after.dueAt.getTime() < before.dueAt.getTime()
+    ) {
+      await deps.notices.milestone(trx, { ...incident, phase: input.phase }, after.dueAt, now);
+    }
   }
 
   return {

@@ -266,6 +266,14 @@ export function createIncidentResponseService(deps: IncidentDeps) {
             })),
           },
         });
+        const changedIncident = { ...incident, severity: input.severity, highestSeverity: highest };
+        await deps.notices.severityRaised(
+          trx,
+          changedIncident,
+          incident.severity,
+          !policy.calendar.isBusinessTime(now),
+          now,
+        );
       });
     },
   };

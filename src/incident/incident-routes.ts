@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requirePrincipal } from '../http/authentication.ts';
 import { problemResponses } from '../http/problem.ts';
+import { UserEmail } from '../identity/user-email.ts';
 import { TIMELINE_KINDS, type TimelineKind } from '../timeline/timeline-types.ts';
 import {
   ComponentImpactSchema,
@@ -43,7 +44,7 @@ const ListQuery = z
     cursor: z.string().max(200).optional(),
     phase: z.string().max(100).optional(),
     severity: z.string().max(100).optional(),
-    owner: z.email().optional().describe("The owner's email"),
+    owner: UserEmail.optional().describe("The owner's email"),
     breached: booleanFlag
       .optional()
       .describe('Only incidents with (true) or without (false) a breached clock'),

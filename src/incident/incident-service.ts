@@ -143,6 +143,7 @@ export function createIncidentService(deps: IncidentDeps) {
           dueAt: Object.fromEntries(clocks.map((c) => [c.name, c.dueAt.toISOString()])),
         },
       });
+      await deps.notices.declared(trx, created, now);
       return created;
     });
     return viewIncident(deps, db, incident, now);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { fromDbInstant, fromDbInstantOrNull, toDbInstant } from '../platform/db/instant-codec.ts';
 import type { VigilDatabase } from '../platform/db/schema.ts';
-import type { NewOutboxMessage, OutboxMessage, OutboxStatus } from './outbox-types.ts';
+import type { NewOutboxMessage, OutboxChannel, OutboxMessage, OutboxStatus } from './outbox-types.ts';
 
 type Executor = Kysely<VigilDatabase> | Transaction<VigilDatabase>;
 
@@ -10,6 +10,11 @@ type Executor = Kysely<VigilDatabase> | Transaction<VigilDatabase>;
 export interface DueOutboxMessage {
   id: string;
   kind: string;
+  channel: OutboxChannel;
+  incidentId: string | null;
+  communicationId: string | null;
+  bodyText: string | null;
+  bodyHtml: string | null;
   recipient: string;
   subject: string;
   payload: Record<string, unknown>;
@@ -37,19 +42,43 @@ export function createOutboxDal() {
           status: 'pending',
           attempts: 0,
           next_attempt_at: toDbInstant(message.createdAt),
+          channel: message.channel ?? 'email',
+          communication_id: message.communicationId ?? null,
+          body_text: message.bodyText ?? null,
+          body_html: message.bodyHtml ?? null,
         })
         .onConflict((oc) => oc.column('dedup_key').doNothing())
         .executeTakeFirst();
       return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
     },
 
-    /** Pending messages with `next_attempt_at <= now`, oldest first, at most `limit`. */
-    async listDue(db: Executor, now: Date, limit: number): Promise<DueOutboxMessage[]> {
+    /** Pending messages on `channels` with `next_attempt_at <= now`, oldest first, at most `limit`. */
+    async listDue(
+      db: Executor,
+      now: Date,
+      limit: number,
+      channels: readonly OutboxChannel[] = ['email', 'webhook'],
+    ): Promise<DueOutboxMessage[]> {
+      if (channels.length === 0) return [];
       const rows = await db
         .selectFrom('outbox')
-        .select(['id', 'kind', 'recipient', 'subject', 'payload', 'attempts', 'next_attempt_at'])
+        .select([
+          'id',
+          'kind',
+          'channel',
+          'incident_id',
+          'communication_id',
+          'body_text',
+          'body_html',
+          'recipient',
+          'subject',
+          'payload',
+          'attempts',
+          'next_attempt_at',
+        ])
         .where('status', '=', 'pending')
         .where('next_attempt_at', '<=', toDbInstant(now))
+        .where('channel', 'in', channels)
         .orderBy('next_attempt_at')
         .orderBy('seq')
         .limit(limit)
@@ -57,6 +86,11 @@ export function createOutboxDal() {
       return rows.map((r) => ({
         id: r.id,
         kind: r.kind,
+        channel: r.channel as OutboxChannel,
+        incidentId: r.incident_id,
+        communicationId: r.communication_id,
+        bodyText: r.body_text,
+        bodyHtml: r.body_html,
         recipient: r.recipient,
         subject: r.subject,
         payload: JSON.parse(r.payload) as Record<string, unknown>,
@@ -86,10 +120,16 @@ export function createOutboxDal() {
      * Marks a claimed message sent. `attempts` is the count the claim set: a
      * sender whose claim lapsed and was taken over changes nothing (false).
      */
-    async markSent(db: Executor, id: string, attempts: number, sentAt: Date): Promise<boolean> {
+    async markSent(
+      db: Executor,
+      id: string,
+      attempts: number,
+      sentAt: Date,
+      response: string | null,
+    ): Promise<boolean> {
       const result = await db
         .updateTable('outbox')
-        .set({ status: 'sent', sent_at: toDbInstant(sentAt), last_error: null })
+        .set({ status: 'sent', sent_at: toDbInstant(sentAt), last_error: null, response })
         .where('id', '=', id)
         .where('status', '=', 'pending')
         .where('attempts', '=', attempts)
@@ -119,7 +159,7 @@ export function createOutboxDal() {
     async markFailed(db: Executor, id: string, attempts: number, lastError: string): Promise<boolean> {
       const result = await db
         .updateTable('outbox')
-        .set({ status: 'failed', last_error: lastError })
+        .set({ status: 'failed', last_error: lastError, response: lastError })
         .where('id', '=', id)
         .where('status', '=', 'pending')
         .where('attempts', '=', attempts)
@@ -127,10 +167,17 @@ export function createOutboxDal() {
       return Number(result.numUpdatedRows) === 1;
     },
 
-    async list(db: Executor, filter: { incidentId?: string; kind?: string } = {}): Promise<OutboxMessage[]> {
+    async list(
+      db: Executor,
+      filter: { incidentId?: string; kind?: string; communicationIds?: readonly string[] } = {},
+    ): Promise<OutboxMessage[]> {
       let query = db.selectFrom('outbox').selectAll().orderBy('seq');
       if (filter.incidentId) query = query.where('incident_id', '=', filter.incidentId);
       if (filter.kind) query = query.where('kind', '=', filter.kind);
+      if (filter.communicationIds) {
+        if (filter.communicationIds.length === 0) return [];
+        query = query.where('communication_id', 'in', filter.communicationIds);
+      }
       const rows = await query.execute();
       return rows.map((r) => ({
         id: r.id,
@@ -146,7 +193,38 @@ export function createOutboxDal() {
         nextAttemptAt: fromDbInstant(r.next_attempt_at),
         sentAt: fromDbInstantOrNull(r.sent_at),
         lastError: r.last_error,
+        channel: r.channel as OutboxChannel,
+        communicationId: r.communication_id,
+        bodyText: r.body_text,
+        bodyHtml: r.body_html,
+        response: r.response,
       }));
+    },
+
+    /** How the outbox stands: messages per status, and when the oldest still pending was queued. */
+    async health(db: Executor): Promise<{
+      counts: Record<OutboxStatus, number>;
+      oldestPending: { id: string; createdAt: Date } | null;
+    }> {
+      const rows = await db
+        .selectFrom('outbox')
+        .select((eb) => ['status', eb.fn.countAll<number | string>().as('n')])
+        .groupBy('status')
+        .execute();
+      const counts: Record<OutboxStatus, number> = { pending: 0, sent: 0, failed: 0 };
+      for (const r of rows) counts[r.status as OutboxStatus] = Number(r.n);
+      const oldest = await db
+        .selectFrom('outbox')
+        .select(['id', 'created_at'])
+        .where('status', '=', 'pending')
+        .orderBy('created_at')
+        .orderBy('seq')
+        .limit(1)
+        .executeTakeFirst();
+      return {
+        counts,
+        oldestPending: oldest ? { id: oldest.id, createdAt: fromDbInstant(oldest.created_at) } : null,
+      };
     },
   };
 }

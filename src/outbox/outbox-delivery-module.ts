@@ -1,26 +1,48 @@
 /**
- * The outbox delivery module: sends due outbox messages by email, at least
- * once. Each message is claimed with a compare-and-set in its own short
- * transaction, sent outside any transaction (a database transaction is
- * never held across network I/O), then marked sent, retried later with
- * backoff, or failed after the maximum attempts. A crash between claim and
- * mark leaves the row pending and due again when the claim lapses, so it
- * is sent again with the same `Message-ID`, letting a receiver drop the repeat.
+ * The outbox delivery module: delivers due outbox messages by email or to
+ * an outgoing webhook, at least once. Each message is claimed with a
+ * compare-and-set in its own short transaction, sent outside any
+ * transaction (a database transaction is never held across network I/O),
+ * then, in one transaction, marked sent (with the server's answer) or
+ * failed and recorded by the {@link DeliveryRecorder}; or left for a retry
+ * with backoff. A crash between claim and mark leaves the row pending and
+ * due again when the claim lapses, so it is sent again with the same
+ * `Message-ID`, letting a receiver drop the repeat.
  */
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { drainDue } from '../engine/engine.ts';
 import type { EngineModule, ModuleRunResult } from '../engine/engine-types.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { VigilDatabase } from '../platform/db/schema.ts';
 import type { DueOutboxMessage, OutboxDal } from './outbox-dal.ts';
-import type { Mailer } from './outbox-mailer.ts';
+import { isPermanentMailFailure, type Mailer } from './outbox-mailer.ts';
 import { afterFailure, CLAIM_MS, errorText, MAX_DELIVERY_ATTEMPTS } from './outbox-retry.ts';
+import type { OutboxChannel } from './outbox-types.ts';
+
+/** Delivers a webhook-channel message; rejects with `{ permanent: true }` when retrying cannot help. */
+export interface WebhookChannel {
+  send(message: DueOutboxMessage, now: Date): Promise<{ response: string }>;
+}
+
+/** The final outcome of one message, for whoever keeps the record of what was sent. */
+export type DeliveryOutcome =
+  | { kind: 'sent'; at: Date; response: string; messageId: string }
+  | { kind: 'failed'; at: Date; error: string; messageId: string };
+
+/** Records final outcomes in the transaction that marks the row (e.g. on the incident's timeline). */
+export interface DeliveryRecorder {
+  record(trx: Transaction<VigilDatabase>, message: DueOutboxMessage, outcome: DeliveryOutcome): Promise<void>;
+}
 
 /** What the delivery module uses, narrowed to the methods it calls. */
 export interface OutboxDeliveryDeps {
   db: Kysely<VigilDatabase>;
   dal: Pick<OutboxDal, 'listDue' | 'claim' | 'markSent' | 'markRetry' | 'markFailed'>;
-  mailer: Pick<Mailer, 'send'>;
+  /** Email delivery; without it email messages wait in the outbox. */
+  mailer?: Pick<Mailer, 'send'> | undefined;
+  /** Webhook delivery; without it webhook messages wait in the outbox. */
+  webhooks?: WebhookChannel | undefined;
+  recorder?: DeliveryRecorder | undefined;
   /** Stamps `sent_at` and retries after the send (which takes time), and measures the time budget. */
   clock: Clock;
 }
@@ -42,49 +64,18 @@ export function outboxMessageId(outboxId: string): string {
   return `<outbox-${outboxId}@vigil>`;
 }
 
-const CLOCK_LABELS: Record<string, string> = {
-  acknowledge: 'acknowledge',
-  triage: 'triage',
-  containment: 'containment',
-  customerUpdate: 'customer update',
-};
-
-const REASON_LINES: Record<string, string> = {
-  incident_owner: 'You are told because you own this incident.',
-  next_in_succession: 'You are told because you are next in the succession list after the incident owner.',
-};
-
 /**
- * The plain-text body of a message, from its subject and payload. An
- * `sla.escalation` names the incident, its severity, the breached clock,
- * its due time (UTC) and why the recipient is told; any other kind lists
- * its payload. Pure; to be replaced by templates.
+ * The plain-text body of a message queued without one (only rows queued
+ * before templates existed): its subject and payload, field by field.
  */
-export function renderMessageText(message: Pick<DueOutboxMessage, 'kind' | 'subject' | 'payload'>): string {
-  const p = message.payload;
-  const field = (key: string): string => (p[key] === undefined || p[key] === null ? '-' : String(p[key]));
-  if (message.kind === 'sla.escalation') {
-    const clock = CLOCK_LABELS[field('clock')] ?? field('clock');
-    const greeting = p.recipientName ? `Hello ${field('recipientName')},` : 'Hello,';
-    return [
-      greeting,
-      '',
-      `The ${clock} target of incident ${field('reference')} has been breached.`,
-      '',
-      `Incident:  ${field('reference')}: ${field('title')}`,
-      `Severity:  ${field('severity')}`,
-      `Clock:     ${clock}`,
-      `Due:       ${field('dueAt')} (UTC)`,
-      `Breached:  ${field('breachedAt')} (UTC)`,
-      '',
-      REASON_LINES[field('reason')] ?? `You are told as: ${field('reason')}.`,
-      '',
-      '-- Vigil',
-      '',
-    ].join('\n');
-  }
-  const lines = Object.entries(p).map(([key, value]) => `${key}: ${JSON.stringify(value)}`);
+export function fallbackText(message: Pick<DueOutboxMessage, 'subject' | 'payload'>): string {
+  const lines = Object.entries(message.payload).map(([key, value]) => `${key}: ${JSON.stringify(value)}`);
   return [message.subject, '', ...lines, '', '-- Vigil', ''].join('\n');
+}
+
+/** True when an error says the message can never be delivered: a 5xx SMTP reply, or a webhook's own verdict. */
+function isPermanent(error: unknown): boolean {
+  return isPermanentMailFailure(error) || (error as { permanent?: unknown } | null)?.permanent === true;
 }
 
 /**
@@ -98,10 +89,25 @@ export function createOutboxDeliveryModule(
   deps: OutboxDeliveryDeps,
   options: OutboxDeliveryOptions = {},
 ): EngineModule {
-  const { db, dal, mailer, clock } = deps;
+  const { db, dal, mailer, webhooks, recorder, clock } = deps;
   const batchSize = options.batchSize ?? 50;
   const budgetMs = options.budgetMs ?? 2_000;
   const maxAttempts = options.maxAttempts ?? MAX_DELIVERY_ATTEMPTS;
+  const channels: OutboxChannel[] = [
+    ...(mailer ? ['email' as const] : []),
+    ...(webhooks ? ['webhook' as const] : []),
+  ];
+
+  async function transmit(due: DueOutboxMessage, now: Date): Promise<{ response: string }> {
+    if (due.channel === 'webhook') return webhooks!.send(due, now);
+    return mailer!.send({
+      messageId: outboxMessageId(due.id),
+      to: due.recipient,
+      subject: due.subject,
+      text: due.bodyText ?? fallbackText(due),
+      html: due.bodyHtml ?? undefined,
+    });
+  }
 
   /** Claims, sends, marks; false when another engine claimed the row first. */
   async function deliver(due: DueOutboxMessage, now: Date): Promise<boolean> {
@@ -110,22 +116,35 @@ export function createOutboxDeliveryModule(
       .execute((trx) => dal.claim(trx, due.id, due.nextAttemptAt, new Date(now.getTime() + CLAIM_MS)));
     if (!won) return false;
     const attempts = due.attempts + 1;
+    const messageId = outboxMessageId(due.id);
+    let receipt: { response: string };
     try {
-      await mailer.send({
-        messageId: outboxMessageId(due.id),
-        to: due.recipient,
-        subject: due.subject,
-        text: renderMessageText(due),
-      });
+      receipt = await transmit(due, now);
     } catch (error) {
-      // The server refused or could not be reached: an outage delays a message, never drops it.
-      const decision = afterFailure(attempts, clock.now(), maxAttempts);
+      // An outage delays a message, never drops it; only a permanent refusal or the last attempt gives up.
       const text = errorText(error);
-      if (decision.kind === 'fail') await dal.markFailed(db, due.id, attempts, text);
-      else await dal.markRetry(db, due.id, attempts, decision.at, text);
+      const at = clock.now();
+      const decision = isPermanent(error)
+        ? ({ kind: 'fail' } as const)
+        : afterFailure(due.id, attempts, at, maxAttempts);
+      if (decision.kind === 'retry') {
+        await dal.markRetry(db, due.id, attempts, decision.at, text);
+        return true;
+      }
+      await db.transaction().execute(async (trx) => {
+        if (await dal.markFailed(trx, due.id, attempts, text)) {
+          await recorder?.record(trx, due, { kind: 'failed', at, error: text, messageId });
+        }
+      });
       return true;
     }
-    await dal.markSent(db, due.id, attempts, clock.now());
+    const at = clock.now();
+    const response = errorText(receipt.response);
+    await db.transaction().execute(async (trx) => {
+      if (await dal.markSent(trx, due.id, attempts, at, response)) {
+        await recorder?.record(trx, due, { kind: 'sent', at, response, messageId });
+      }
+    });
     return true;
   }
 
@@ -136,7 +155,7 @@ export function createOutboxDeliveryModule(
         clock,
         batchSize,
         budgetMs,
-        listDue: (limit) => dal.listDue(db, now, limit),
+        listDue: (limit) => dal.listDue(db, now, limit, channels),
         act: (due) => deliver(due, now),
         keyOf: (due) => due.id,
       });

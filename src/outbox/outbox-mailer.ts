@@ -1,21 +1,28 @@
 /**
- * The outbox's way out: a tiny {@link Mailer} interface, and its SMTP
- * implementation on nodemailer. The delivery module sees only the interface.
+ * The outbox's way out by email: a tiny {@link Mailer} interface, and its
+ * SMTP implementation on nodemailer. The delivery module sees only the interface.
  */
 import nodemailer from 'nodemailer';
 
-/** One plain-text email. */
+/** One email, with a plain-text body and, usually, an HTML one. */
 export interface OutgoingMail {
   /** The full `Message-ID` header, angle brackets included, e.g. `<outbox-ID@vigil>`. */
   messageId: string;
   to: string;
   subject: string;
   text: string;
+  html?: string | undefined;
+}
+
+/** What the receiving server said when it accepted a message. */
+export interface MailReceipt {
+  /** The server's final reply, e.g. `250 2.0.0 Ok: queued as 4F2A1`. */
+  response: string;
 }
 
 /** Sends mail; rejects with the server's error when the message was not accepted. */
 export interface Mailer {
-  send(mail: OutgoingMail): Promise<void>;
+  send(mail: OutgoingMail): Promise<MailReceipt>;
   /** Releases connections; sending after close is not supported. */
   close(): void;
 }
@@ -30,6 +37,16 @@ export interface SmtpSettings {
 
 /** How long one SMTP step may take, in ms: an engine cycle must not hang on a dead server. */
 const SMTP_TIMEOUT_MS = 15_000;
+
+/**
+ * True when a send failed for good: the server answered with a permanent
+ * (5xx) reply, such as `550 no such user`. Timeouts, refused connections
+ * and 4xx replies are worth another attempt.
+ */
+export function isPermanentMailFailure(error: unknown): boolean {
+  const code = (error as { responseCode?: unknown } | null)?.responseCode;
+  return typeof code === 'number' && code >= 500 && code < 600;
+}
 
 /**
  * An SMTP mailer. Each message uses its own connection (no pool): the
@@ -48,13 +65,15 @@ export function createSmtpMailer(settings: SmtpSettings): Mailer {
   });
   return {
     async send(mail) {
-      await transport.sendMail({
+      const info = await transport.sendMail({
         from: settings.from,
         to: mail.to,
         subject: mail.subject,
         text: mail.text,
+        ...(mail.html ? { html: mail.html } : {}),
         messageId: mail.messageId,
       });
+      return { response: String(info.response ?? '') };
     },
     close() {
       transport.close();

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { afterFailure, backoffMs, errorText, MAX_DELIVERY_ATTEMPTS } from './outbox-retry.ts';
+import {
+  afterFailure,
+  backoffMs,
+  errorText,
+  jitterFraction,
+  MAX_DELIVERY_ATTEMPTS,
+  MAX_JITTER_FRACTION,
+} from './outbox-retry.ts';
 
 describe('backoffMs', () => {
   it.each([
@@ -22,18 +29,32 @@ describe('backoffMs', () => {
 describe('afterFailure', () => {
   const now = new Date('2026-04-07T09:00:00.000Z');
 
-  it('retries after the backoff while attempts remain', () => {
-    expect(afterFailure(1, now)).toEqual({ kind: 'retry', at: new Date('2026-04-07T09:00:30.000Z') });
-    expect(afterFailure(MAX_DELIVERY_ATTEMPTS - 1, now)).toEqual({
-      kind: 'retry',
-      at: new Date('2026-04-07T10:00:00.000Z'),
-    });
+  /** The retry instant's delay after `now`, in ms. */
+  const waitOf = (id: string, attempts: number): number => {
+    const decision = afterFailure(id, attempts, now);
+    if (decision.kind !== 'retry') throw new Error('expected a retry');
+    return decision.at.getTime() - now.getTime();
+  };
+
+  it('retries after the backoff plus the message’s jitter while attempts remain', () => {
+    for (const attempts of [1, 5, MAX_DELIVERY_ATTEMPTS - 1]) {
+      const wait = waitOf('message-a', attempts);
+      expect(wait).toBe(Math.round(backoffMs(attempts) * (1 + jitterFraction('message-a', attempts))));
+      expect(wait).toBeGreaterThanOrEqual(backoffMs(attempts));
+      expect(wait).toBeLessThan(backoffMs(attempts) * (1 + MAX_JITTER_FRACTION));
+    }
+  });
+
+  it('spreads messages that failed together, and decides the same way every time', () => {
+    const waits = Array.from({ length: 50 }, (_, i) => waitOf(`message-${i}`, 1));
+    expect(new Set(waits).size).toBeGreaterThan(40);
+    expect(waitOf('message-7', 1)).toBe(waits[7]);
   });
 
   it('gives up at the maximum attempts', () => {
     expect(MAX_DELIVERY_ATTEMPTS).toBe(10);
-    expect(afterFailure(MAX_DELIVERY_ATTEMPTS, now)).toEqual({ kind: 'fail' });
-    expect(afterFailure(3, now, 3)).toEqual({ kind: 'fail' });
+    expect(afterFailure('m', MAX_DELIVERY_ATTEMPTS, now)).toEqual({ kind: 'fail' });
+    expect(afterFailure('m', 3, now, 3)).toEqual({ kind: 'fail' });
   });
 });
 

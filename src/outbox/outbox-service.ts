@@ -16,7 +16,9 @@ export function createOutboxService(deps: { db: Kysely<VigilDatabase>; dal: Outb
       return dal.insertIfNew(trx, message);
     },
 
-    list(filter: { incidentId?: string; kind?: string } = {}): Promise<OutboxMessage[]> {
+    list(
+      filter: { incidentId?: string; kind?: string; communicationIds?: readonly string[] } = {},
+    ): Promise<OutboxMessage[]> {
       return dal.list(db, filter);
     },
   };

@@ -176,8 +176,16 @@ describe('the built-in policy', () => {
     expect(loaded.runbooks.service_compromise?.phases.identify).toContain('Defender for SQL');
   });
 
-  it('keeps the exact text of each runbook file, sorted by path, for storage with the version', async () => {
+  it('keeps the exact text of each runbook and template file, sorted by path, for storage with the version', async () => {
     expect(loaded.files.map((f) => f.path)).toEqual([
+      '(built-in)/templates/breach-notification.txt',
+      '(built-in)/templates/customer-update.txt',
+      '(built-in)/templates/emergency-page.txt',
+      '(built-in)/templates/escalation.txt',
+      '(built-in)/templates/initial-notification.txt',
+      '(built-in)/templates/internal-update.txt',
+      '(built-in)/templates/resolution.txt',
+      '(built-in)/templates/update-reminder.txt',
       'runbooks/data-exposure-risk.md',
       'runbooks/policy-violation.md',
       'runbooks/service-compromise.md',
@@ -186,7 +194,37 @@ describe('the built-in policy', () => {
     ]);
     const folder = dirname(DEFAULT_POLICY_PATH);
     for (const file of loaded.files) {
-      expect(file.content).toBe(await readFile(join(folder, file.path), 'utf8'));
+      const onDisk = file.path.replace(/^\(built-in\)\//, '');
+      expect(file.content).toBe(await readFile(join(folder, onDisk), 'utf8'));
+    }
+  });
+
+  it('uses the eight built-in templates, each naming the incident reference in its subject', () => {
+    expect(Object.keys(loaded.templates)).toEqual([
+      'initial_notification',
+      'customer_update',
+      'resolution',
+      'breach_notification',
+      'internal_update',
+      'escalation',
+      'update_reminder',
+      'emergency_page',
+    ]);
+    for (const [id, template] of Object.entries(loaded.templates)) {
+      expect(template.id).toBe(id);
+      expect(template.path).toBe(`(built-in)/templates/${id.replaceAll('_', '-')}.txt`);
+      expect(template.subject).toMatch(/^\[\{\{reference\}\}\] /);
+      expect(template.variables).toContain('recipientName');
+    }
+    expect(loaded.templates.customer_update?.audience).toBe('customers');
+    expect(loaded.templates.escalation?.audience).toBe('internal');
+    expect(loaded.templates.escalation?.variables).toEqual(
+      expect.arrayContaining(['clock', 'dueAt', 'breachedAt', 'reason']),
+    );
+    for (const id of ['initial_notification', 'customer_update', 'resolution', 'breach_notification']) {
+      expect(loaded.templates[id]?.variables).toEqual(
+        expect.arrayContaining(['whatHappened', 'whatWeAreDoing', 'whatYouShouldDo', 'nextUpdateAt']),
+      );
     }
   });
 
@@ -254,10 +292,28 @@ describe('the built-in policy', () => {
   });
 
   it('talks to customers by email and has no status page', () => {
-    expect(policy.communications).toEqual({
+    expect(policy.communications).toMatchObject({
       customerChannel: 'email',
       internalChannel: 'email',
       statusPage: false,
     });
+  });
+
+  it('has customer drafts approved by the communications lead or owner, internal ones not at all', () => {
+    expect(policy.communications.approvers).toEqual({
+      customers: ['communications_lead', 'owner'],
+      internal: [],
+    });
+    expect(wallMilliseconds(policy.communications.deliveryAlertAfter)).toBe(30 * 60_000);
+    expect(policy.communications.templates).toEqual({});
+    expect(policy.communications.webhooks).toEqual([]);
+  });
+
+  it('pages the owner and the line of succession when a critical incident opens out of hours', () => {
+    const { emergency } = policy.communications;
+    expect(emergency.severities).toEqual(['critical']);
+    expect(emergency.outOfHoursOnly).toBe(true);
+    expect(emergency.notify).toEqual([policy.command.primaryOwner, ...policy.command.succession]);
+    expect(emergency.webhooks).toEqual([]);
   });
 });

@@ -239,7 +239,11 @@ describe('parsePolicy with broken policies', () => {
   it('reports an impossible closure date and a bad email', () => {
     const text = policyVariant(
       ['closures: []', 'closures: ["2026-02-30"]'],
-      ['cto@example.com', 'cto-at-example'],
+      // The emergency list names the CTO too; this edits the succession entry only.
+      [
+        '\n    - { title: Chief Technology Officer, email: cto@example.com }',
+        '\n    - { title: Chief Technology Officer, email: cto-at-example }',
+      ],
     );
     const issues = issuesOf(text);
     expect(issues.map((i) => [i.path, i.found])).toEqual([

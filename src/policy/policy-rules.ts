@@ -1,11 +1,13 @@
 /**
  * Validation rules of the policy that a plain schema cannot express: checks
- * against external data (holiday regions, calendar dates) and references from
- * one section of the policy to another.
+ * against external data (holiday regions, calendar dates), references from
+ * one section of the policy to another, and what Vigil itself requires of
+ * the policy's message templates.
  */
 import Holidays from 'date-holidays';
 import { DateTime } from 'luxon';
 import type { z } from 'zod';
+import { REQUIRED_TEMPLATES } from '../communication/message-template.ts';
 import { addCalendarDuration } from './policy-duration.ts';
 import type { Policy } from './policy-types.ts';
 
@@ -133,10 +135,54 @@ function checkExercises(policy: Policy, ctx: z.RefinementCtx): void {
   }
 }
 
+/** Adds an issue at `path.<index>` for each of `ids` that is not among `known`, described as `what`. */
+function checkIdList(
+  ids: readonly string[],
+  known: readonly string[],
+  what: string,
+  path: PropertyKey[],
+  ctx: z.RefinementCtx,
+): void {
+  const message = known.length > 0 ? `${what}: ${oneOf(known)}` : `${what}, which lists none`;
+  ids.forEach((id, index) => {
+    if (!known.includes(id)) ctx.addIssue({ code: 'custom', message, path: [...path, index] });
+  });
+}
+
+function checkCommunications(policy: Policy, ctx: z.RefinementCtx): void {
+  const { approvers, emergency, webhooks, templates } = policy.communications;
+  const base = ['communications'];
+  const roleIds = policy.roles.map((role) => role.id);
+  for (const audience of ['customers', 'internal'] as const) {
+    checkIdList(approvers[audience], roleIds, 'a role id', [...base, 'approvers', audience], ctx);
+  }
+  const severityIds = policy.severities.map((severity) => severity.id);
+  checkIdList(emergency.severities, severityIds, 'a severity id', [...base, 'emergency', 'severities'], ctx);
+  const webhookIds = webhooks.map((webhook) => webhook.id);
+  const webhookPath = [...base, 'emergency', 'webhooks'];
+  checkIdList(emergency.webhooks, webhookIds, 'a webhook id from communications.webhooks', webhookPath, ctx);
+  // An emergency path that reaches nobody would fail silently at the worst moment.
+  if (emergency.severities.length > 0 && emergency.notify.length === 0 && emergency.webhooks.length === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'at least one person to notify (or a webhook) while emergency.severities is not empty',
+      path: [...base, 'emergency', 'notify'],
+    });
+  }
+  for (const [id, entry] of Object.entries(templates)) {
+    const required = Object.hasOwn(REQUIRED_TEMPLATES, id) ? REQUIRED_TEMPLATES[id] : undefined;
+    if (required !== undefined && entry.audience !== required) {
+      const message = `"${required}", the audience Vigil sends template "${id}" to`;
+      ctx.addIssue({ code: 'custom', message, path: [...base, 'templates', id, 'audience'] });
+    }
+  }
+}
+
 /** The cross-section rules of a policy whose sections are each valid on their own. */
 export function checkPolicyRules(policy: Policy, ctx: z.RefinementCtx): void {
   checkSlaKeys(policy, ctx);
   checkCustomerUpdatesUntil(policy, ctx);
   checkReferences(policy, ctx);
   checkExercises(policy, ctx);
+  checkCommunications(policy, ctx);
 }

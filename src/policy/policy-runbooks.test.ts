@@ -104,7 +104,8 @@ describe('loading a policy with runbooks', () => {
   it('parses a policy without runbooks without a folder', () => {
     const loaded = loadedOf(parsePolicy(DEFAULT_TEXT, 'policy.yaml'));
     expect(loaded.runbooks).toEqual({});
-    expect(loaded.files).toEqual([]);
+    // Only Vigil's own templates, which are always there, remain.
+    expect(loaded.files.filter((file) => !file.path.startsWith('(built-in)/'))).toEqual([]);
   });
 
   it('reports a missing runbook file at the category that names it', async () => {
@@ -153,7 +154,7 @@ describe('loading a policy with runbooks', () => {
     ]);
     const path = await copyDefaultPolicyFolder(text);
     const loaded = loadedOf(await loadPolicyFile(path));
-    expect(loaded.files).toHaveLength(4);
+    expect(loaded.files.filter((file) => file.path.startsWith('runbooks/'))).toHaveLength(4);
     expect(loaded.runbooks.policy_violation).toEqual(loaded.runbooks.service_degradation);
   });
 

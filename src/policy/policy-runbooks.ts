@@ -7,11 +7,14 @@
  */
 import type { Policy, Runbook } from './policy-types.ts';
 
-/** What reading one runbook file gave the loader. */
-export type RunbookRead =
+/** What reading one file of the policy folder (a runbook, a template) gave the loader. */
+export type PolicyFileRead =
   | { ok: true; bytes: Uint8Array }
   /** Why the file could not be used, phrased as the two halves of a policy issue. */
   | { ok: false; expected: string; found: string };
+
+/** What reading one runbook file gave the loader. */
+export type RunbookRead = PolicyFileRead;
 
 /** A problem with the runbook named by `categories[categoryIndex].runbook`. */
 export interface RunbookProblem {

@@ -186,16 +186,30 @@ export type Phase = z.infer<typeof phaseSchema>;
 
 const RUNBOOK_PATH_EXPECTED =
   'a relative path to a Markdown file inside the policy folder, such as "runbooks/unauthorised-access.md"';
-/** A path segment that is neither `.`, `..` nor hidden, in plain ASCII so that paths sort the same everywhere. */
-const RUNBOOK_SEGMENT = /^[A-Za-z0-9_-][A-Za-z0-9_.-]*$/;
+/**
+ * A path segment that is neither `.`, `..` nor hidden, in plain ASCII so that paths sort the same
+ * everywhere. policy-bundle.ts relies on `(` and `)` never matching it.
+ */
+const POLICY_PATH_SEGMENT = /^[A-Za-z0-9_-][A-Za-z0-9_.-]*$/;
 
 /**
- * True for a runbook path Vigil accepts: relative, `/`-separated, inside the policy folder
- * (no `.` or `..` segment) and ending in `.md`. Written this way a path has one spelling, so the
- * policy version (which hashes each runbook under its path) cannot change with the spelling.
+ * True for a path to a file of the policy folder that Vigil accepts: relative, `/`-separated,
+ * inside the folder (no `.` or `..` segment) and ending in `extension`. Written this way a path
+ * has one spelling, so the policy version (which hashes each file under its path) cannot change
+ * with the spelling.
  */
+export function isPolicyFolderPath(path: string, extension: string): boolean {
+  return path.endsWith(extension) && path.split('/').every((segment) => POLICY_PATH_SEGMENT.test(segment));
+}
+
+/** True for a runbook path Vigil accepts: see {@link isPolicyFolderPath}, ending in `.md`. */
 export function isRunbookPath(path: string): boolean {
-  return path.endsWith('.md') && path.split('/').every((segment) => RUNBOOK_SEGMENT.test(segment));
+  return isPolicyFolderPath(path, '.md');
+}
+
+/** True for a template path Vigil accepts: see {@link isPolicyFolderPath}, ending in `.txt`. */
+export function isTemplatePath(path: string): boolean {
+  return isPolicyFolderPath(path, '.txt');
 }
 
 const runbookPathSchema = z
@@ -270,6 +284,64 @@ const regimeSchema = z.strictObject({
 });
 export type BreachRegime = z.infer<typeof regimeSchema>;
 
+const TEMPLATE_PATH_EXPECTED =
+  'a relative path to a text file inside the policy folder, such as "templates/customer-update.txt"';
+const TEMPLATE_ID_EXPECTED =
+  'a template id such as "customer_update" (lower case letters, digits, "-" or "_")';
+
+/** Who a message template is written for; the same union as message-template.ts's TemplateAudience. */
+export const templateAudienceSchema = z.enum(['customers', 'internal']);
+
+/** A template of the policy folder: which file, written for whom. */
+const templateEntrySchema = z.strictObject({
+  file: z.string({ error: TEMPLATE_PATH_EXPECTED }).refine(isTemplatePath, { error: TEMPLATE_PATH_EXPECTED }),
+  audience: templateAudienceSchema,
+});
+export type TemplateEntry = z.infer<typeof templateEntrySchema>;
+
+const templatesSchema = z
+  .record(z.string(), templateEntrySchema, { error: 'a map from template id to { file, audience }' })
+  .superRefine((templates, ctx) => {
+    for (const id of Object.keys(templates)) {
+      if (!ID_PATTERN.test(id)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: TEMPLATE_ID_EXPECTED,
+          path: [id],
+          params: { found: `"${id}"` },
+        });
+      }
+    }
+  });
+
+/** An outgoing chat or paging webhook; its URL and signing secret come from the environment. */
+const webhookSchema = z.strictObject({ id: idSchema, format: z.enum(['generic', 'teams', 'slack']) });
+export type PolicyWebhook = z.infer<typeof webhookSchema>;
+
+/** Who is called, and how, when a severe incident opens out of hours. */
+const emergencySchema = z.strictObject({
+  severities: z.array(idSchema),
+  outOfHoursOnly: z.boolean({ error: 'true or false' }),
+  notify: z.array(personSchema),
+  webhooks: z.array(idSchema),
+});
+export type EmergencyPath = z.infer<typeof emergencySchema>;
+
+const communicationsSchema = z.strictObject({
+  customerChannel: z.enum(['email']),
+  internalChannel: z.enum(['email']),
+  statusPage: z.boolean(),
+  /** Role ids whose holder on the incident may approve a draft for that audience; empty means no approval. */
+  approvers: z.strictObject({ customers: z.array(idSchema), internal: z.array(idSchema) }),
+  /** Wall time the oldest undelivered message may wait before an internal alert. */
+  deliveryAlertAfter: durationSchema.superRefine((d, ctx) => checkClockUnits(d, 'wall', [], ctx)),
+  /** Template id to a file of the policy folder; ids not named use Vigil's built-in templates. */
+  templates: templatesSchema.default({}),
+  emergency: emergencySchema,
+  webhooks: uniqueList(webhookSchema),
+});
+export type Communications = z.infer<typeof communicationsSchema>;
+
 const retentionRuleSchema = <From extends string>(from: From) =>
   z.strictObject({ keep: durationSchema, from: z.literal(from) });
 
@@ -309,11 +381,7 @@ const policyObjectSchema = z.strictObject({
     correctiveActionsNeedOwnerAndDueDate: z.boolean(),
   }),
   exercises: z.strictObject({ every: durationSchema, warnBefore: durationSchema }),
-  communications: z.strictObject({
-    customerChannel: z.enum(['email']),
-    internalChannel: z.enum(['email']),
-    statusPage: z.boolean(),
-  }),
+  communications: communicationsSchema,
 });
 
 /** The whole policy file, with the rules that relate one section to another. */

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { SlaClock } from './sla-clock.ts';
-import { clockEventWrites, type EscalationRecipient, formatDue, nextClockEvent } from './sla-escalation.ts';
+import {
+  AT_RISK_REMINDER_REASON,
+  clockEventWrites,
+  type EngineMessages,
+  type EscalationRecipient,
+  formatDue,
+  nextClockEvent,
+} from './sla-escalation.ts';
 
 const t = (hhmm: string) => new Date(`2026-04-07T${hhmm}:00Z`);
 
@@ -21,7 +28,28 @@ const recipients: EscalationRecipient[] = [
   { email: 'owner@example.com', name: 'Olive Owner', reason: 'incident_owner' },
   { email: 'next@example.com', name: 'Nico Next', reason: 'next_in_succession' },
 ];
-const incident = { reference: 'INC-12', title: 'Phishing', severity: 'critical', closed: false };
+const incident = {
+  reference: 'INC-12',
+  title: 'Phishing',
+  severity: 'critical',
+  phase: 'identify',
+  openedAt: t('09:00'),
+  closed: false,
+};
+
+/** Messages that say which template was used and for whom, so the tests can see the wiring. */
+const messages: EngineMessages = {
+  escalation: ({ incident: i, clock: c, recipient }) => ({
+    subject: `[${i.reference}] ${c.name} breached`,
+    text: `to ${recipient.name}: ${c.name} due ${c.dueAt.toISOString()}`,
+    html: '<p>escalation</p>',
+  }),
+  updateReminder: ({ incident: i, dueAt, recipient, reason }) => ({
+    subject: `[${i.reference}] update due`,
+    text: `to ${recipient.name}: due ${dueAt.toISOString()} because ${reason}`,
+    html: '<p>reminder</p>',
+  }),
+};
 
 describe('nextClockEvent', () => {
   it.each([
@@ -107,6 +135,7 @@ describe('clockEventWrites', () => {
       now: t('09:12'),
       incident,
       recipients,
+      messages,
     });
     expect(writes.timeline).toEqual([
       {
@@ -141,6 +170,7 @@ describe('clockEventWrites', () => {
       now: t('09:16'),
       incident,
       recipients,
+      messages,
     });
     expect(writes.timeline.map((e) => [e.kind, e.summary])).toEqual([
       ['clock_breached', 'customer update clock breached (due 09:15 UTC)'],
@@ -152,16 +182,18 @@ describe('clockEventWrites', () => {
     expect(writes.outbox.map((m) => [m.recipient, m.subject, m.dedupKey])).toEqual([
       [
         'owner@example.com',
-        '[INC-12] customer update target breached',
+        '[INC-12] customerUpdate breached',
         'sla.breached:i-1:customerUpdate:2026-04-07T09:15:00.000Z:owner@example.com',
       ],
       [
         'next@example.com',
-        '[INC-12] customer update target breached',
+        '[INC-12] customerUpdate breached',
         'sla.breached:i-1:customerUpdate:2026-04-07T09:15:00.000Z:next@example.com',
       ],
     ]);
     expect(writes.outbox[1]?.payload).toMatchObject({ reference: 'INC-12', reason: 'next_in_succession' });
+    expect(writes.outbox[1]?.bodyText).toBe('to Nico Next: customerUpdate due 2026-04-07T09:15:00.000Z');
+    expect(writes.outbox[1]?.bodyHtml).toBe('<p>escalation</p>');
     expect(writes.audit).toMatchObject({
       action: 'sla.clock_breached',
       detail: { notified: recipients.map((r) => r.email) },
@@ -176,10 +208,49 @@ describe('clockEventWrites', () => {
       now: t('09:16'),
       incident,
       recipients: [],
+      messages,
     });
     expect(writes.timeline[1]?.summary).toBe(
       'acknowledge breach not escalated: no owner or successor to notify',
     );
+    expect(writes.outbox).toEqual([]);
+  });
+
+  it('reminds the communications lead when the customer-update clock turns at risk', () => {
+    const customer = { ...clock, name: 'customerUpdate' as const };
+    const lead = { email: 'lead@example.com', name: 'Lee Lead' };
+    const writes = clockEventWrites({
+      incidentId: 'i-1',
+      clock: customer,
+      event: 'at_risk',
+      now: t('09:12'),
+      incident,
+      recipients,
+      reminderRecipients: [lead],
+      messages,
+    });
+    expect(writes.outbox).toHaveLength(1);
+    expect(writes.outbox[0]).toMatchObject({
+      recipient: 'lead@example.com',
+      kind: 'communication.update_reminder',
+      subject: '[INC-12] update due',
+      bodyText: `to Lee Lead: due 2026-04-07T09:15:00.000Z because ${AT_RISK_REMINDER_REASON}`,
+      dedupKey: 'sla.at_risk:i-1:customerUpdate:2026-04-07T09:15:00.000Z:lead@example.com',
+    });
+    expect(writes.audit.detail).toMatchObject({ notified: ['lead@example.com'] });
+  });
+
+  it('reminds nobody when another clock turns at risk', () => {
+    const writes = clockEventWrites({
+      incidentId: 'i-1',
+      clock,
+      event: 'at_risk',
+      now: t('09:12'),
+      incident,
+      recipients,
+      reminderRecipients: [{ email: 'lead@example.com', name: 'Lee Lead' }],
+      messages,
+    });
     expect(writes.outbox).toEqual([]);
   });
 });

@@ -26,8 +26,39 @@ export interface IncidentSummary {
   reference: string;
   title: string;
   severity: string;
+  phase: string;
+  openedAt: Date;
   closed: boolean;
 }
+
+/** A message's words, rendered from the policy's templates. */
+export interface MessageContent {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/**
+ * Renders the engine's messages from the policy's templates: the breach
+ * escalation, and the reminder that a customer update is due soon.
+ */
+export interface EngineMessages {
+  escalation(input: {
+    incident: IncidentSummary;
+    clock: SlaClock;
+    recipient: EscalationRecipient;
+    breachedAt: Date;
+  }): MessageContent;
+  updateReminder(input: {
+    incident: IncidentSummary;
+    dueAt: Date;
+    recipient: { email: string; name: string };
+    reason: string;
+  }): MessageContent;
+}
+
+/** The outbox kind of a reminder that a customer update is due. */
+export const UPDATE_REMINDER_KIND = 'communication.update_reminder';
 
 /** Everything one clock event writes, in the transaction that advanced the clock. */
 export interface ClockEventWrites {
@@ -42,7 +73,8 @@ export const ENGINE_ACTOR: Actor = { type: 'system', name: 'engine' };
 /** The outbox kind of a breach notification. */
 export const SLA_ESCALATION_KIND = 'sla.escalation';
 
-const CLOCK_LABELS: Record<SlaTargetName, string> = {
+/** How people read a clock's name. */
+export const CLOCK_LABELS: Record<SlaTargetName, string> = {
   acknowledge: 'acknowledge',
   triage: 'triage',
   containment: 'containment',
@@ -94,8 +126,9 @@ export function breachDedupKey(incidentId: string, clock: SlaTargetName, dueAt: 
 /**
  * The timeline entries, outbox messages and audit entry for `event` on
  * `clock` (the clock as read, before the event), noticed at `now`.
- * An at-risk event writes one timeline entry; a breach writes the breach,
- * an escalation entry naming the recipients, and one message per recipient.
+ * An at-risk event writes one timeline entry, and for the customer-update
+ * clock a reminder to each of `reminderRecipients`; a breach writes the
+ * breach, an escalation entry naming the recipients, and one message per recipient.
  */
 export function clockEventWrites(input: {
   incidentId: string;
@@ -105,9 +138,14 @@ export function clockEventWrites(input: {
   incident: IncidentSummary;
   /** Ignored for an at-risk event. */
   recipients: readonly EscalationRecipient[];
+  /** Who is reminded when the customer-update clock turns at risk (the communications lead). */
+  reminderRecipients?: readonly { email: string; name: string }[];
+  messages: EngineMessages;
 }): ClockEventWrites {
-  const { incidentId, clock, event, now, incident } = input;
+  const { incidentId, clock, event, now, incident, messages } = input;
   const recipients = event === 'breached' ? input.recipients : [];
+  const reminded =
+    event === 'at_risk' && clock.name === 'customerUpdate' ? (input.reminderRecipients ?? []) : [];
   const label = CLOCK_LABELS[clock.name];
   const clockData = {
     clock: clock.name,
@@ -130,13 +168,55 @@ export function clockEventWrites(input: {
   if (event === 'breached') timeline.push(escalationEntry(incidentId, clock, now, recipients));
   return {
     timeline,
-    outbox: recipients.map((r) => breachMessage(incidentId, clock, now, incident, r)),
+    outbox: [
+      ...recipients.map((r) => breachMessage(incidentId, clock, now, incident, r, messages)),
+      ...reminded.map((r) => reminderMessage(incidentId, clock, now, incident, r, messages)),
+    ],
     audit: {
       actor: ENGINE_ACTOR,
       action: event === 'breached' ? 'sla.clock_breached' : 'sla.clock_at_risk',
       subject: { type: 'incident', id: incidentId },
-      detail: { reference: incident.reference, ...clockData, notified: recipients.map((r) => r.email) },
+      detail: {
+        reference: incident.reference,
+        ...clockData,
+        notified: [...recipients, ...reminded].map((r) => r.email),
+      },
       at: now,
+    },
+  };
+}
+
+/** The reason an update reminder gives when the cadence turns at risk. */
+export const AT_RISK_REMINDER_REASON = 'the customer-update clock is at risk';
+
+function reminderMessage(
+  incidentId: string,
+  clock: SlaClock,
+  now: Date,
+  incident: IncidentSummary,
+  recipient: { email: string; name: string },
+  messages: EngineMessages,
+): NewOutboxMessage {
+  const content = messages.updateReminder({
+    incident,
+    dueAt: clock.dueAt,
+    recipient,
+    reason: AT_RISK_REMINDER_REASON,
+  });
+  return {
+    dedupKey: `sla.at_risk:${incidentId}:${clock.name}:${clock.dueAt.toISOString()}:${recipient.email}`,
+    createdAt: now,
+    kind: UPDATE_REMINDER_KIND,
+    incidentId,
+    recipient: recipient.email,
+    subject: content.subject,
+    bodyText: content.text,
+    bodyHtml: content.html,
+    payload: {
+      incidentId,
+      reference: incident.reference,
+      dueAt: clock.dueAt.toISOString(),
+      reason: 'at_risk',
     },
   };
 }
@@ -172,14 +252,18 @@ function breachMessage(
   now: Date,
   incident: IncidentSummary,
   recipient: EscalationRecipient,
+  messages: EngineMessages,
 ): NewOutboxMessage {
+  const content = messages.escalation({ incident, clock, recipient, breachedAt: now });
   return {
     dedupKey: breachDedupKey(incidentId, clock.name, clock.dueAt, recipient.email),
     createdAt: now,
     kind: SLA_ESCALATION_KIND,
     incidentId,
     recipient: recipient.email,
-    subject: `[${incident.reference}] ${CLOCK_LABELS[clock.name]} target breached`,
+    subject: content.subject,
+    bodyText: content.text,
+    bodyHtml: content.html,
     payload: {
       incidentId,
       reference: incident.reference,

@@ -16,16 +16,22 @@ import type { SlaDal, StoredClock } from './sla-dal.ts';
 import {
   type ClockEvent,
   clockEventWrites,
+  type EngineMessages,
   type EscalationRecipient,
   type IncidentSummary,
   nextClockEvent,
 } from './sla-escalation.ts';
 
-export type { EscalationRecipient, IncidentSummary } from './sla-escalation.ts';
+export type { EngineMessages, EscalationRecipient, IncidentSummary } from './sla-escalation.ts';
 
 /** Who is told when an incident's clock is breached: the owner and the next person in the succession list after the owner. */
 export interface EscalationDirectory {
   escalationRecipients(trx: Transaction<VigilDatabase>, incidentId: string): Promise<EscalationRecipient[]>;
+  /** Who is reminded that a customer update is due: the communications lead, else the owner. */
+  updateReminderRecipients(
+    trx: Transaction<VigilDatabase>,
+    incidentId: string,
+  ): Promise<{ email: string; name: string }[]>;
   incidentSummary(trx: Transaction<VigilDatabase>, incidentId: string): Promise<IncidentSummary | null>;
 }
 
@@ -37,6 +43,7 @@ export interface SlaModuleDeps {
   outbox: Pick<OutboxService, 'enqueue'>;
   audit: Pick<AuditService, 'append'>;
   directory: EscalationDirectory;
+  messages: EngineMessages;
   /** Measures the module's time budget; events are stamped with the cycle's `now`. */
   clock: Clock;
 }
@@ -63,7 +70,7 @@ export const SLA_MODULE_NAME = 'sla';
  * createEngine({ db: database, clock, logger, holderId, modules: [sla] });
  */
 export function createSlaModule(deps: SlaModuleDeps, options: SlaModuleOptions = {}): EngineModule {
-  const { db, slaDal, timeline, outbox, audit, directory, clock } = deps;
+  const { db, slaDal, timeline, outbox, audit, directory, messages, clock } = deps;
   const batchSize = options.batchSize ?? 100;
   const budgetMs = options.budgetMs ?? 2_000;
 
@@ -77,6 +84,10 @@ export function createSlaModule(deps: SlaModuleDeps, options: SlaModuleOptions =
     const incident = await directory.incidentSummary(trx, due.incidentId);
     if (!incident || incident.closed) return;
     const recipients = event === 'breached' ? await directory.escalationRecipients(trx, due.incidentId) : [];
+    const reminderRecipients =
+      event === 'at_risk' && due.clock.name === 'customerUpdate'
+        ? await directory.updateReminderRecipients(trx, due.incidentId)
+        : [];
     const writes = clockEventWrites({
       incidentId: due.incidentId,
       clock: due.clock,
@@ -84,6 +95,8 @@ export function createSlaModule(deps: SlaModuleDeps, options: SlaModuleOptions =
       now,
       incident,
       recipients,
+      reminderRecipients,
+      messages,
     });
     for (const entry of writes.timeline) await timeline.record(trx, entry);
     for (const message of writes.outbox) await outbox.enqueue(trx, message);

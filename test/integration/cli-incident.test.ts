@@ -232,4 +232,43 @@ describe('vigil incident: one incident from declaration to eradication', () => {
     expect(json).toEqual({ items: [], nextCursor: null });
     ok(await inProcess('incident', 'list', '--breached', '--out-of-hours'));
   });
+
+  it('drafts, previews and sends an internal message with `vigil comms`; approving one that needs no approval is refused', async () => {
+    const drafted = ok(
+      await vigil(
+        ...['comms', 'draft', ref, '--audience', 'internal', '--subject', 'Status of {{reference}}'],
+        ...['--body', 'We are in {{phase}}.', '--to', 'sam@example.com', '--json'],
+      ),
+    );
+    const draft = JSON.parse(drafted) as { id: string; status: string };
+    expect(draft.status).toBe('draft');
+    expect(ok(await inProcess('comms', 'list', ref))).toMatch(
+      new RegExp(`^${draft.id}\\s+internal\\s+free-form\\s+draft`),
+    );
+    const preview = ok(await inProcess('comms', 'preview', ref, draft.id));
+    expect(preview).toContain(`Subject: Status of ${ref}`);
+    expect(preview).toContain('To: sam@example.com');
+    expect(preview).toContain('We are in Eradicate.');
+    expect(ok(await inProcess('comms', 'send', ref, draft.id))).toMatch(
+      /internal\s+free-form\s+queued\s+\(no approval needed\)/,
+    );
+
+    const unknown = await inProcess(
+      'comms',
+      'draft',
+      ref,
+      '--audience',
+      'internal',
+      '--subject',
+      'x',
+      '--body',
+      '{{nope}}',
+    );
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('body.body');
+
+    const approve = await inProcess('comms', 'approve', ref, draft.id);
+    expect(approve.code).toBe(1);
+    expect(approve.stderr).toContain('409');
+  }, 60_000);
 });

@@ -157,7 +157,7 @@ describeEachDatabase('engine and SLA escalation', (dialect) => {
     expect(messages.map((m) => m.recipient).sort()).toEqual(TEST_RECIPIENTS.map((r) => r.email).sort());
     expect(messages[0]).toMatchObject({
       kind: 'sla.escalation',
-      subject: '[INC-12] acknowledge target breached',
+      subject: '[INC-12] acknowledge breached',
       dedupKey: `sla.breached:${id}:acknowledge:2026-04-07T09:15:00.000Z:${messages[0]?.recipient}`,
       payload: { reference: 'INC-12', title: 'Incident 12', severity: 'critical', clock: 'acknowledge' },
     });

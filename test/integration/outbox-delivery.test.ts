@@ -49,14 +49,16 @@ describeEachDatabase('outbox delivery', (dialect) => {
     expect([...byRecipient.keys()].sort()).toEqual(['cpo@example.com', 'cto@example.com']);
     for (const row of sent) {
       const mail = byRecipient.get(row.recipient)!;
-      expect(mail.subject).toBe(`[${incident.reference}] acknowledge target breached`);
+      expect(mail.subject).toBe(`[${incident.reference}] Response clock breached: acknowledge`);
       expect(mail.subject).toBe(row.subject);
       expect(mail.messageId).toBe(`<outbox-${row.id}@vigil>`);
       expect(mail.from?.value).toEqual([{ name: 'Vigil', address: 'vigil@test.example' }]);
       expect(mail.text).toContain(incident.reference);
       expect(mail.text).toContain('Database exfiltration');
-      expect(mail.text).toContain('critical');
-      expect(mail.text).toContain('2026-04-07T09:15:00.000Z');
+      expect(mail.text).toContain('Critical');
+      // Times are written for people, in the policy's time zone.
+      expect(mail.text).toContain('7 April 2026, 10:15 BST');
+      expect(mail.html).toContain('Database exfiltration');
     }
     expect(byRecipient.get('cpo@example.com')!.text).toContain('you own this incident');
     expect(byRecipient.get('cto@example.com')!.text).toContain('next in the succession list');
@@ -74,8 +76,10 @@ describeEachDatabase('outbox delivery', (dialect) => {
     for (const row of held) {
       expect(row).toMatchObject({ status: 'pending', attempts: 1, sentAt: null });
       expect(row.lastError).toContain('451');
-      // The first retry waits 30 s.
-      expect(row.nextAttemptAt.toISOString()).toBe('2026-04-07T09:16:30.000Z');
+      // The first retry waits 30 s, plus up to 20% jitter.
+      const wait = row.nextAttemptAt.getTime() - Date.parse('2026-04-07T09:16:00Z');
+      expect(wait).toBeGreaterThanOrEqual(30_000);
+      expect(wait).toBeLessThan(36_000);
     }
     expect(sink.messages).toHaveLength(0);
 
@@ -86,14 +90,14 @@ describeEachDatabase('outbox delivery', (dialect) => {
     expect(sink.messages).toHaveLength(0);
     expect((await rows(incident.id)).map((r) => r.attempts)).toEqual([1, 1]);
 
-    t.clock.set('2026-04-07T09:16:31Z');
+    t.clock.set('2026-04-07T09:16:36Z');
     await t.vigil.engine.runCycle();
     t.clock.set('2026-04-07T09:19:00Z'); // past any claim and retry window
     await t.vigil.engine.runCycle();
     const delivered = await rows(incident.id);
     expect(delivered.map((r) => [r.status, r.attempts, r.sentAt?.toISOString()])).toEqual([
-      ['sent', 2, '2026-04-07T09:16:31.000Z'],
-      ['sent', 2, '2026-04-07T09:16:31.000Z'],
+      ['sent', 2, '2026-04-07T09:16:36.000Z'],
+      ['sent', 2, '2026-04-07T09:16:36.000Z'],
     ]);
     const ids = sink.messages.map((m) => m.messageId).sort();
     expect(ids).toEqual(delivered.map((r) => `<outbox-${r.id}@vigil>`).sort());
@@ -105,8 +109,8 @@ describeEachDatabase('outbox delivery', (dialect) => {
     const watched = (await rows(incident.id)).map((r) => r.id);
     expect(watched).toHaveLength(2);
     for (let attempt = 2; attempt <= 10; attempt += 1) {
-      // The longest backoff is one hour.
-      t.clock.advance(60 * 60_000 + 1_000);
+      // The longest backoff is one hour, plus up to 20% jitter.
+      t.clock.advance(72 * 60_000 + 1_000);
       await t.vigil.engine.runCycle();
     }
     const after = (await rows(incident.id)).filter((r) => watched.includes(r.id));
@@ -131,13 +135,13 @@ describeEachDatabase('outbox delivery', (dialect) => {
     sink.rejecting = true;
     const incident = await breachAcknowledge('Crash mid-send');
     const [row] = await rows(incident.id);
-    expect(row!.nextAttemptAt.toISOString()).toBe('2026-04-07T09:16:30.000Z');
+    expect(row!.nextAttemptAt.getTime()).toBeLessThan(Date.parse('2026-04-07T09:16:36Z'));
     sink.rejecting = false;
 
-    // Another sender claims the row at 09:16:30 and dies before sending or marking it.
+    // Another sender claims the row at 09:16:36 and dies before sending or marking it.
     const dal = createOutboxDal();
     const db = t.vigil.database.kysely;
-    t.clock.set('2026-04-07T09:16:30Z');
+    t.clock.set('2026-04-07T09:16:36Z');
     const claimed = await db
       .transaction()
       .execute((trx) => dal.claim(trx, row!.id, row!.nextAttemptAt, new Date('2026-04-07T09:18:30.000Z')));

@@ -18,6 +18,7 @@ import { createLogger } from '../../src/platform/logger.ts';
 import { createSlaDal } from '../../src/sla/sla-dal.ts';
 import {
   createSlaModule,
+  type EngineMessages,
   type EscalationDirectory,
   type EscalationRecipient,
 } from '../../src/sla/sla-module.ts';
@@ -38,13 +39,37 @@ export const testDirectory: EscalationDirectory = {
   async incidentSummary(trx, incidentId) {
     const row = await trx
       .selectFrom('incidents')
-      .select(['reference', 'title', 'severity', 'closed_at'])
+      .select(['reference', 'title', 'severity', 'phase', 'opened_at', 'closed_at'])
       .where('id', '=', incidentId)
       .executeTakeFirst();
     return row
-      ? { reference: row.reference, title: row.title, severity: row.severity, closed: row.closed_at !== null }
+      ? {
+          reference: row.reference,
+          title: row.title,
+          severity: row.severity,
+          phase: row.phase,
+          openedAt: new Date(row.opened_at),
+          closed: row.closed_at !== null,
+        }
       : null;
   },
+  async updateReminderRecipients() {
+    return [{ email: TEST_RECIPIENTS[0]!.email, name: TEST_RECIPIENTS[0]!.name }];
+  },
+};
+
+/** Plain messages naming the incident and clock; the engine tests check who is told, not the words. */
+export const testMessages: EngineMessages = {
+  escalation: ({ incident, clock }) => ({
+    subject: `[${incident.reference}] ${clock.name} breached`,
+    text: `${incident.reference} ${clock.name} breached`,
+    html: `<p>${incident.reference} ${clock.name} breached</p>`,
+  }),
+  updateReminder: ({ incident, dueAt }) => ({
+    subject: `[${incident.reference}] customer update due`,
+    text: `due ${dueAt.toISOString()}`,
+    html: `<p>due ${dueAt.toISOString()}</p>`,
+  }),
 };
 
 /** The SLA module over `database`, wired as the composition root would, with the test directory. */
@@ -57,6 +82,7 @@ export function createTestSlaModule(database: Database, clock: Clock): EngineMod
     outbox: createOutboxService({ db, dal: createOutboxDal() }),
     audit: createAuditService({ db, dal: createAuditDal(database.dialect) }),
     directory: testDirectory,
+    messages: testMessages,
     clock,
   });
 }

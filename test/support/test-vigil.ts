@@ -31,6 +31,8 @@ export async function startTestVigil(
     bodyLimit?: number;
     logLines?: string[];
     smtp?: { url: string; from: string };
+    /** Webhook endpoints keyed like `VIGIL_WEBHOOK_<KEY>_URL` keys them (`ops_teams`). */
+    webhooks?: Record<string, { url: string; secret: string | undefined }>;
   } = {},
 ): Promise<TestVigil> {
   const clock = new FakeClock(options.now ?? '2026-04-07T09:30:00Z');
@@ -46,6 +48,7 @@ export async function startTestVigil(
       bodyLimit: options.bodyLimit ?? 1024 * 1024,
       version: VIGIL_VERSION,
       smtp: options.smtp,
+      webhooks: options.webhooks,
     });
   const vigil = await open();
   await vigil.identity.bootstrapAdmin({ email: 'admin@localhost', presetToken: ADMIN_TOKEN });

@@ -16,7 +16,7 @@ export interface PolicyVersionsTable {
   source: string;
   content: string;
   first_loaded_at: DbInstant;
-  /** JSON `[{path, content}]` of the runbook files in the version's bundle; null before runbooks existed. */
+  /** JSON `[{path, content}]` of the runbook and template files in the version's bundle; null before runbooks existed. */
   files: string | null;
 }
 
@@ -140,6 +140,14 @@ export interface OutboxTable {
   next_attempt_at: DbInstant;
   sent_at: DbInstant | null;
   last_error: string | null;
+  /** `email` or `webhook`; for a webhook, `recipient` is `webhook:<id>`. */
+  channel: Generated<string>;
+  communication_id: string | null;
+  /** The bodies exactly as sent; null only on rows queued before templates (rendered from `payload`). */
+  body_text: string | null;
+  body_html: string | null;
+  /** The receiving server's answer to the delivery that succeeded or failed for good. */
+  response: string | null;
 }
 
 export interface EngineLeasesTable {
@@ -198,6 +206,30 @@ export interface IncidentCustomersTable {
   reason: string;
 }
 
+export interface CommunicationsTable {
+  seq: Generated<number>;
+  id: string;
+  incident_id: string;
+  audience: string;
+  template: string | null;
+  subject: string | null;
+  body: string | null;
+  /** JSON object of drafted values. */
+  fields: string;
+  /** JSON array of customer ids. */
+  customer_ids: string;
+  /** JSON array of extra internal recipient emails. */
+  recipients: string;
+  /** `draft`, `approved` or `queued`; `sent` and `failed` are derived from the outbox rows. */
+  status: string;
+  created_at: DbInstant;
+  created_by: string;
+  approved_at: DbInstant | null;
+  approved_by: string | null;
+  queued_at: DbInstant | null;
+  queued_by: string | null;
+}
+
 export interface VigilDatabase {
   policy_versions: PolicyVersionsTable;
   users: UsersTable;
@@ -215,4 +247,5 @@ export interface VigilDatabase {
   customers: CustomersTable;
   customer_contacts: CustomerContactsTable;
   incident_customers: IncidentCustomersTable;
+  communications: CommunicationsTable;
 }
