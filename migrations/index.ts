@@ -7,6 +7,7 @@ import * as incidentLifecycle from './0002-incident-lifecycle.ts';
 import * as breachedClockIndexes from './0003-breached-clock-indexes.ts';
 import * as customers from './0004-customers.ts';
 import * as communications from './0005-communications.ts';
+import * as signals from './0006-signals.ts';
 
 export const migrations = [
   { name: '0001-foundation', module: foundation },
@@ -14,4 +15,5 @@ export const migrations = [
   { name: '0003-breached-clock-indexes', module: breachedClockIndexes },
   { name: '0004-customers', module: customers },
   { name: '0005-communications', module: communications },
+  { name: '0006-signals', module: signals },
 ] as const;

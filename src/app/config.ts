@@ -13,6 +13,8 @@ export interface ServeConfig {
   policyPath: string | undefined;
   /** Largest accepted request body, in bytes. */
   bodyLimit: number;
+  /** Largest accepted signal body (batches of audit records are large), in bytes. */
+  ingestBodyLimit: number;
   adminEmail: string;
   /** Preset token for the first admin (automation); undefined for a generated one. */
   adminToken: string | undefined;
@@ -50,6 +52,8 @@ type Env = Readonly<Record<string, string | undefined>>;
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/vigil.db';
 export const DEFAULT_MAIL_FROM = 'Vigil <vigil@localhost>';
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
+/** 10,000 audit records of about 2 KB each, with room to spare. */
+const DEFAULT_INGEST_BODY_LIMIT = 32 * 1024 * 1024;
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 function integerIn(text: string, field: string, min: number, max: number): number {
@@ -78,6 +82,9 @@ export function resolveServeConfig(flags: ServeFlags, env: Env = process.env): S
     bodyLimit: env.VIGIL_BODY_LIMIT
       ? integerIn(env.VIGIL_BODY_LIMIT, 'VIGIL_BODY_LIMIT', 1024, 1024 ** 3)
       : DEFAULT_BODY_LIMIT,
+    ingestBodyLimit: env.VIGIL_INGEST_BODY_LIMIT
+      ? integerIn(env.VIGIL_INGEST_BODY_LIMIT, 'VIGIL_INGEST_BODY_LIMIT', 1024, 1024 ** 3)
+      : DEFAULT_INGEST_BODY_LIMIT,
     adminEmail: env.VIGIL_ADMIN_EMAIL ?? 'admin@localhost',
     adminToken: env.VIGIL_ADMIN_TOKEN || undefined,
     logLevel,

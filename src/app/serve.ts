@@ -29,6 +29,7 @@ export async function startServer(
     clock: deps.clock,
     logger: deps.logger,
     bodyLimit: config.bodyLimit,
+    ingestBodyLimit: config.ingestBodyLimit,
     version: VIGIL_VERSION,
     smtp: config.smtp,
     webhooks: config.webhooks,

@@ -21,12 +21,15 @@ import { createWebhookChannel } from '../communication/webhook-channel.ts';
 import { type CustomerDal, createCustomerDal } from '../customer/customer-dal.ts';
 import { registerCustomerRoutes } from '../customer/customer-routes.ts';
 import { type CustomerService, createCustomerService } from '../customer/customer-service.ts';
+import { createDetector, rulesFromPolicy } from '../detection/detector.ts';
 import { createEngine } from '../engine/engine.ts';
 import type { Engine } from '../engine/engine-types.ts';
 import { registerHealthRoutes } from '../http/health-routes.ts';
 import { buildHttpServer } from '../http/server.ts';
 import { createIdentityDal, type IdentityDal } from '../identity/identity-dal.ts';
 import { createIdentityService, type IdentityService } from '../identity/identity-service.ts';
+import { registerIngestTokenRoutes } from '../identity/ingest-token-routes.ts';
+import { createIngestTokenService, type IngestTokenService } from '../identity/ingest-token-service.ts';
 import { registerUserRoutes } from '../identity/user-routes.ts';
 import { registerIncidentActionRoutes } from '../incident/incident-action-routes.ts';
 import type {
@@ -43,6 +46,7 @@ import {
 } from '../incident/incident-customer-service.ts';
 import { createIncidentDal } from '../incident/incident-dal.ts';
 import { createIncidentDetailDal } from '../incident/incident-detail-dal.ts';
+import { createIncidentDetectionService } from '../incident/incident-detection-service.ts';
 import { createEscalationDirectory } from '../incident/incident-escalation-directory.ts';
 import {
   createIncidentPeopleService,
@@ -55,6 +59,7 @@ import {
 } from '../incident/incident-response-service.ts';
 import { registerIncidentRoutes } from '../incident/incident-routes.ts';
 import { createIncidentService, type IncidentService } from '../incident/incident-service.ts';
+import { createIncidentSignalDal } from '../incident/incident-signal-dal.ts';
 import { createIncidentUpdateService } from '../incident/incident-update-service.ts';
 import { createOutboxDal } from '../outbox/outbox-dal.ts';
 import { createOutboxDeliveryModule } from '../outbox/outbox-delivery-module.ts';
@@ -75,6 +80,11 @@ import {
 } from '../policy/policy-loader.ts';
 import { createPolicyVersionDal } from '../policy/policy-version-dal.ts';
 import { createPolicyVersionService } from '../policy/policy-version-service.ts';
+import { createLiveWindows } from '../signal/live-windows.ts';
+import { createSignalDal } from '../signal/signal-dal.ts';
+import { createSignalIngestService, type SignalIngestService } from '../signal/signal-ingest-service.ts';
+import { createSignalPurgeModule } from '../signal/signal-purge-module.ts';
+import { INGEST_PATH, registerSignalRoutes } from '../signal/signal-routes.ts';
 import { createSlaDal } from '../sla/sla-dal.ts';
 import { createSlaModule } from '../sla/sla-module.ts';
 import { createTimelineDal } from '../timeline/timeline-dal.ts';
@@ -88,6 +98,8 @@ export interface VigilOptions {
   clock: Clock;
   logger: Logger;
   bodyLimit: number;
+  /** Largest signal body; default 32 MiB. */
+  ingestBodyLimit?: number | undefined;
   version: string;
   /** Outbox delivery by email; without it messages stay pending in the outbox. */
   smtp?: SmtpSettings | undefined;
@@ -111,6 +123,8 @@ export interface Vigil {
   customers: CustomerService;
   affectedCustomers: IncidentCustomerService;
   communications: CommunicationService;
+  signals: SignalIngestService;
+  ingestTokens: IngestTokenService;
   /** Everything incident use cases share; the engine's modules build on it too. */
   incidentDeps: IncidentDeps;
   /** The background engine; `vigil serve` starts it, tests drive `runCycle()` with a fake clock. */
@@ -229,6 +243,27 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
         })
       : undefined;
   const alertAfterMs = wallMilliseconds(policy.policy.communications.deliveryAlertAfter);
+  const detectionUser = await identity.ensureSystemUser('detection@vigil.invalid', 'Vigil detection');
+  const signalDal = createSignalDal();
+  const detectionRules = rulesFromPolicy(policy.policy);
+  const detector = createDetector(detectionRules, {
+    severityOrder: policy.policy.severities.map((s) => s.id),
+    isBusinessTime: (at) => calendar.isBusinessTime(at),
+  });
+  const windows = createLiveWindows({ dal: signalDal, detector });
+  const signals = createSignalIngestService({
+    db,
+    dal: signalDal,
+    detector,
+    windows,
+    intake: createIncidentDetectionService({
+      ...incidentDeps,
+      signalLinks: createIncidentSignalDal(),
+      detectionUser: { userId: detectionUser.id, email: detectionUser.email },
+    }),
+    clock,
+  });
+  const ingestTokens = createIngestTokenService({ db, audit, clock });
   const incidents = createIncidentService(incidentDeps);
   const response = createIncidentResponseService(incidentDeps);
   const phases = createIncidentPhaseService(incidentDeps);
@@ -262,6 +297,10 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
         recorder: createDeliveryRecorder({ timeline, audit }),
         clock,
       }),
+      createSignalPurgeModule(
+        { db, dal: signalDal, windows, clock },
+        { keep: policy.policy.retention.telemetry.keep, timeZone: policy.policy.time.timeZone },
+      ),
       createDeliveryDelayAlert({
         db,
         dal: outboxDal,
@@ -278,6 +317,7 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
     bodyLimit: options.bodyLimit,
     identity,
     version: options.version,
+    tokenExempt: (method, path) => method === 'POST' && INGEST_PATH.test(path),
     routes: [
       (app) =>
         registerHealthRoutes(app, {
@@ -294,6 +334,15 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
       (app) => registerIncidentCustomerRoutes(app, { affected: affectedCustomers }),
       (app) => registerCommunicationRoutes(app, { communications }),
       (app) => registerOutboxRoutes(app, { db, dal: outboxDal, clock, alertAfterMs }),
+      (app) => registerIngestTokenRoutes(app, { tokens: ingestTokens }),
+      (app) =>
+        registerSignalRoutes(app, {
+          ingest: signals,
+          tokens: ingestTokens,
+          dal: signalDal,
+          db,
+          ingestBodyLimit: options.ingestBodyLimit ?? 32 * 1024 * 1024,
+        }),
     ],
   });
 
@@ -312,6 +361,8 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
     customers,
     affectedCustomers,
     communications,
+    signals,
+    ingestTokens,
     incidentDeps,
     engine,
     http,

@@ -29,20 +29,29 @@ export interface ApiClient {
   post<T>(path: string, body?: unknown): Promise<T>;
   /** DELETE, with a JSON body when one is given. */
   delete<T>(path: string, body?: unknown): Promise<T>;
+  /** POST of a body sent as is, e.g. NDJSON, with its content type. */
+  postText<T>(path: string, body: string, contentType: string): Promise<T>;
 }
 
 export function createApiClient(options: { url: string; token: string | undefined }): ApiClient {
   const base = options.url.replace(/\/+$/, '');
-  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  async function call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    raw?: { text: string; contentType: string },
+  ): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
+    if (raw) headers['content-type'] = raw.contentType;
+    const payload = raw ? raw.text : body === undefined ? undefined : JSON.stringify(body);
     let response: Response;
     try {
       response = await fetch(`${base}${path}`, {
         method,
         headers,
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        ...(payload === undefined ? {} : { body: payload }),
       });
     } catch (error) {
       throw new Error(`cannot reach Vigil at ${base}: ${(error as Error).cause ?? (error as Error).message}`);
@@ -56,5 +65,6 @@ export function createApiClient(options: { url: string; token: string | undefine
     get: (path) => call('GET', path),
     post: (path, body) => call('POST', path, body),
     delete: (path, body) => call('DELETE', path, body),
+    postText: (path, text, contentType) => call('POST', path, undefined, { text, contentType }),
   };
 }

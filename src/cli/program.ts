@@ -11,6 +11,7 @@ import { registerCustomerCommands } from './customer-command.ts';
 import { registerIncidentCommands } from './incident-command.ts';
 import { registerPolicyCommands } from './policy-command.ts';
 import { registerServeCommands } from './serve-command.ts';
+import { registerSignalCommands } from './signal-command.ts';
 import { registerSlaCommands } from './sla-command.ts';
 import { registerUserCommands } from './user-command.ts';
 
@@ -30,6 +31,7 @@ export function buildProgram(io: CliIo): Command {
   registerUserCommands(program, io);
   registerCustomerCommands(program, io);
   registerCommsCommands(program, io);
+  registerSignalCommands(program, io);
   return program;
 }
 

@@ -13,8 +13,11 @@ declare module 'fastify' {
 /** Paths under /api that anyone may read: the API description and its viewer. */
 const PUBLIC_API_PATHS = [/^\/api\/openapi\.json$/, /^\/api\/docs(\/.*)?$/];
 
-function needsToken(path: string): boolean {
-  return path.startsWith('/api/') && !PUBLIC_API_PATHS.some((p) => p.test(path));
+/** A request that authenticates by other means (ingestion, with ingest tokens), by method and path. */
+export type TokenExemption = (method: string, path: string) => boolean;
+
+function needsToken(method: string, path: string, exempt: TokenExemption): boolean {
+  return path.startsWith('/api/') && !PUBLIC_API_PATHS.some((p) => p.test(path)) && !exempt(method, path);
 }
 
 function bearerToken(request: FastifyRequest): string {
@@ -32,11 +35,12 @@ function bearerToken(request: FastifyRequest): string {
 export function installAuthentication(
   app: FastifyInstance,
   identity: Pick<IdentityService, 'authenticate'>,
+  exempt: TokenExemption = () => false,
 ): void {
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request) => {
     const path = request.url.split('?')[0] ?? '';
-    if (!needsToken(path)) return;
+    if (!needsToken(request.method, path, exempt)) return;
     request.principal = await identity.authenticate(bearerToken(request));
   });
 }

@@ -4,7 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler } from 'fastify-type-provider-zod';
 import type { IdentityService } from '../identity/identity-service.ts';
-import { installAuthentication } from './authentication.ts';
+import { installAuthentication, type TokenExemption } from './authentication.ts';
 import { installErrorHandling } from './error-handler.ts';
 
 export interface HttpServerOptions {
@@ -13,6 +13,8 @@ export interface HttpServerOptions {
   bodyLimit: number;
   identity: Pick<IdentityService, 'authenticate'>;
   version: string;
+  /** Requests that authenticate by other means than people's API tokens (ingestion). */
+  tokenExempt?: TokenExemption;
   /** Each domain's route registration, called in order. */
   routes: ReadonlyArray<(app: FastifyInstance) => void>;
 }
@@ -49,7 +51,7 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
 
   installErrorHandling(app);
   await registerOpenApi(app, options.version);
-  installAuthentication(app, options.identity);
+  installAuthentication(app, options.identity, options.tokenExempt);
   for (const register of options.routes) register(app);
   return app;
 }
@@ -63,7 +65,13 @@ async function registerOpenApi(app: FastifyInstance, version: string): Promise<v
         version,
         description: 'Incident response that runs the published process. Errors are RFC 9457 problem+json.',
       },
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer' },
+          // Ingestion only: senders that cannot set headers (Azure action groups) put their ingest token here.
+          ingestQueryToken: { type: 'apiKey', in: 'query', name: 'token' },
+        },
+      },
       security: [{ bearerAuth: [] }],
     },
     transform: jsonSchemaTransform,

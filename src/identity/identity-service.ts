@@ -201,6 +201,31 @@ export function createIdentityService(deps: {
      * Inserting in address order means two such transactions never wait on
      * each other in opposite orders.
      */
+    /**
+     * Makes sure a system user exists (e.g. `detection@vigil.invalid`, which
+     * declares the incidents detection rules open) and returns it. It holds
+     * no token, so nobody can sign in as it; the `.invalid` domain can never
+     * receive mail.
+     */
+    async ensureSystemUser(email: string, name: string): Promise<User> {
+      const now = clock.now();
+      const user: User = {
+        id: randomUUID(),
+        email: normaliseEmail(email),
+        displayName: name,
+        role: 'ingest',
+        createdAt: now,
+      };
+      await db.transaction().execute(async (trx) => {
+        if (await dal.insertUserIfNew(trx, user)) {
+          await audit.append(trx, userCreatedEntry({ type: 'system', name: 'bootstrap' }, user));
+        }
+      });
+      const found = await dal.findUserByEmail(db, user.email);
+      if (!found) throw new Error(`system user ${user.email} could not be created`);
+      return found;
+    },
+
     async ensurePolicyPeople(people: readonly PolicyPersonInput[]): Promise<string[]> {
       const candidates = policyUsers(people, clock.now());
       if (candidates.length === 0) return [];

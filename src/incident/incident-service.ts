@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import type { Transaction } from 'kysely';
 import { formatActor } from '../audit/audit-chain.ts';
+import type { Actor } from '../audit/audit-types.ts';
 import type { Principal } from '../identity/identity-types.ts';
 import { toDbInstant } from '../platform/db/instant-codec.ts';
+import type { VigilDatabase } from '../platform/db/schema.ts';
 import { type FieldIssue, ValidationFailed } from '../platform/errors.ts';
 import { startIncidentClocks } from '../sla/sla-clock.ts';
 import type { TimelineEntry, TimelineKind } from '../timeline/timeline-types.ts';
@@ -19,6 +22,7 @@ import type {
   Incident,
   IncidentFilter,
   IncidentView,
+  Person,
 } from './incident-types.ts';
 import { type IncidentSummary, summarise, viewIncident } from './incident-view.ts';
 
@@ -76,76 +80,120 @@ export function componentIssues(
   return issues;
 }
 
+/** What opening an incident needs, whoever opens it (a person declaring, or a detection rule). */
+export interface OpenIncidentInput {
+  title: string;
+  description: string;
+  severity: string;
+  openedAt: Date;
+  category?: string | undefined;
+  components?: ComponentImpact[] | undefined;
+  declaredBy: { userId: string; email: string };
+  actor: Actor;
+  owner: Person | null;
+  responders: readonly Person[];
+  now: Date;
+}
+
+/**
+ * Opens an incident inside `trx`: the record and its reference, the owner
+ * and responders, components, every response clock started at `openedAt`
+ * (judged in or out of hours at that instant), the declaration on the
+ * timeline and the audit chain, and the notices an opening sends.
+ */
+export async function openIncident(
+  deps: IncidentDeps,
+  trx: Transaction<VigilDatabase>,
+  input: OpenIncidentInput,
+): Promise<Incident> {
+  const { dal, details, slaDal, policy } = deps;
+  const { openedAt, owner, now } = input;
+  const draft: Omit<Incident, 'reference'> = {
+    id: randomUUID(),
+    title: input.title,
+    description: input.description,
+    severity: input.severity,
+    highestSeverity: input.severity,
+    phase: policy.policy.lifecycle.phases[0]!.id,
+    category: input.category ?? null,
+    openedAt,
+    declaredAt: now,
+    declaredBy: input.declaredBy,
+    outOfHours: !policy.calendar.isBusinessTime(openedAt),
+    policyVersion: policy.version,
+    updatedAt: now,
+    ownerId: owner?.userId ?? null,
+    acknowledgedAt: null,
+    acknowledgedBy: null,
+    triage: null,
+    triageStartedAt: null,
+    duplicateOf: null,
+    closedAt: null,
+  };
+  const clocks = startIncidentClocks(policy.policy, policy.calendar, input.severity, openedAt);
+  const seq = await dal.insert(trx, draft);
+  const created: Incident = { ...draft, reference: `INC-${seq}` };
+  await dal.setReference(trx, created.id, created.reference);
+  const by = formatActor(input.actor);
+  if (owner)
+    await details.addRole(trx, { incidentId: created.id, role: 'owner', userId: owner.userId, at: now, by });
+  for (const responder of input.responders) {
+    if (responder.userId === owner?.userId) continue;
+    await details.addRole(trx, {
+      incidentId: created.id,
+      role: 'responder',
+      userId: responder.userId,
+      at: now,
+      by,
+    });
+  }
+  await details.replaceComponents(trx, created.id, input.components ?? []);
+  await slaDal.insert(trx, created.id, clocks);
+  await recordIncidentEvent(deps, trx, {
+    incidentId: created.id,
+    actor: input.actor,
+    at: now,
+    kind: 'declared',
+    action: 'incident.declared',
+    summary: `${created.reference} declared: ${created.title} (${created.severity})`,
+    data: {
+      reference: created.reference,
+      title: created.title,
+      severity: created.severity,
+      description: created.description,
+      category: created.category,
+      phase: created.phase,
+      openedAt: toDbInstant(openedAt),
+      outOfHours: created.outOfHours,
+      policyVersion: created.policyVersion,
+      owner: owner?.email ?? null,
+      responders: input.responders.map((r) => r.email),
+      dueAt: Object.fromEntries(clocks.map((c) => [c.name, c.dueAt.toISOString()])),
+    },
+  });
+  await deps.notices.declared(trx, created, now);
+  return created;
+}
+
 /** Declaring, reading and listing incidents, and their notes and decisions. */
 export function createIncidentService(deps: IncidentDeps) {
-  const { db, dal, details, slaDal, clock, policy, people } = deps;
+  const { db, dal, clock, policy, people } = deps;
 
   async function declare(principal: Principal, input: DeclareIncidentInput): Promise<IncidentView> {
     const now = clock.now();
     checkDeclaration(deps, input, now);
-    const openedAt = input.openedAt ?? now;
     const owner = await people.findByEmail(db, policy.policy.command.primaryOwner.email.toLowerCase());
-    const draft: Omit<Incident, 'reference'> = {
-      id: randomUUID(),
-      title: input.title,
-      description: input.description,
-      severity: input.severity,
-      highestSeverity: input.severity,
-      phase: policy.policy.lifecycle.phases[0]!.id,
-      category: input.category ?? null,
-      openedAt,
-      declaredAt: now,
-      declaredBy: { userId: principal.user.id, email: principal.user.email },
-      outOfHours: !policy.calendar.isBusinessTime(openedAt),
-      policyVersion: policy.version,
-      updatedAt: now,
-      ownerId: owner?.userId ?? null,
-      acknowledgedAt: null,
-      acknowledgedBy: null,
-      triage: null,
-      triageStartedAt: null,
-      duplicateOf: null,
-      closedAt: null,
-    };
-    const clocks = startIncidentClocks(policy.policy, policy.calendar, input.severity, openedAt);
-    const incident = await db.transaction().execute(async (trx) => {
-      const seq = await dal.insert(trx, draft);
-      const created: Incident = { ...draft, reference: `INC-${seq}` };
-      await dal.setReference(trx, created.id, created.reference);
-      if (owner)
-        await details.addRole(trx, {
-          incidentId: created.id,
-          role: 'owner',
-          userId: owner.userId,
-          at: now,
-          by: formatActor(actorOf(principal)),
-        });
-      await details.replaceComponents(trx, created.id, input.components ?? []);
-      await slaDal.insert(trx, created.id, clocks);
-      await recordIncidentEvent(deps, trx, {
-        incidentId: created.id,
+    const incident = await db.transaction().execute((trx) =>
+      openIncident(deps, trx, {
+        ...input,
+        openedAt: input.openedAt ?? now,
+        declaredBy: { userId: principal.user.id, email: principal.user.email },
         actor: actorOf(principal),
-        at: now,
-        kind: 'declared',
-        action: 'incident.declared',
-        summary: `${created.reference} declared: ${created.title} (${created.severity})`,
-        data: {
-          reference: created.reference,
-          title: created.title,
-          severity: created.severity,
-          description: created.description,
-          category: created.category,
-          phase: created.phase,
-          openedAt: toDbInstant(openedAt),
-          outOfHours: created.outOfHours,
-          policyVersion: created.policyVersion,
-          owner: owner?.email ?? null,
-          dueAt: Object.fromEntries(clocks.map((c) => [c.name, c.dueAt.toISOString()])),
-        },
-      });
-      await deps.notices.declared(trx, created, now);
-      return created;
-    });
+        owner,
+        responders: [],
+        now,
+      }),
+    );
     return viewIncident(deps, db, incident, now);
   }
 

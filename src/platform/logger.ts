@@ -10,10 +10,38 @@ export function createLogger(level: LogLevel, destination?: pino.DestinationStre
   const options: pino.LoggerOptions = {
     level,
     base: { service: 'vigil' },
+    serializers: { req: serializeRequest },
     redact: {
       paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', '*.token', 'token'],
       censor: '[redacted]',
     },
   };
   return destination ? pino(options, destination) : pino(options);
+}
+
+/** Query parameters that carry credentials (ingest tokens for senders that cannot set headers). */
+const SECRET_QUERY = /([?&](?:token|access_token|api_key)=)[^&#]*/gi;
+
+/** A URL with the values of credential-carrying query parameters replaced. */
+export function redactUrl(url: string): string {
+  return url.replace(SECRET_QUERY, '$1[redacted]');
+}
+
+interface LoggedRequest {
+  method?: string;
+  url?: string;
+  hostname?: string;
+  ip?: string;
+  socket?: { remotePort?: number };
+}
+
+/** The request as a log line shows it: method, URL without credentials, host, peer. */
+function serializeRequest(req: LoggedRequest) {
+  return {
+    method: req.method,
+    url: req.url === undefined ? undefined : redactUrl(req.url),
+    host: req.hostname,
+    remoteAddress: req.ip,
+    remotePort: req.socket?.remotePort,
+  };
 }

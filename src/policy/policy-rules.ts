@@ -8,6 +8,7 @@ import Holidays from 'date-holidays';
 import { DateTime } from 'luxon';
 import type { z } from 'zod';
 import { REQUIRED_TEMPLATES } from '../communication/message-template.ts';
+import { checkDetection } from '../detection/detection-policy-rules.ts';
 import { addCalendarDuration } from './policy-duration.ts';
 import type { Policy } from './policy-types.ts';
 
@@ -185,4 +186,5 @@ export function checkPolicyRules(policy: Policy, ctx: z.RefinementCtx): void {
   checkReferences(policy, ctx);
   checkExercises(policy, ctx);
   checkCommunications(policy, ctx);
+  checkDetection(policy, ctx);
 }

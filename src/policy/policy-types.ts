@@ -9,47 +9,32 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import type { Weekday } from '../calendar/calendar-types.ts';
+import { detectionSchema } from '../detection/detection-schema.ts';
+import { communicationsSchema } from './policy-communications.ts';
+import { checkPhaseOrder, checkPolicyRules, isKnownHolidayRegion, isValidLocalDate } from './policy-rules.ts';
 import {
-  DURATION_EXPECTED,
-  type Duration,
-  isZeroDuration,
-  parseDuration,
-  usedUnits,
-} from './policy-duration.ts';
-import {
-  checkPhaseOrder,
-  checkPolicyRules,
-  isKnownHolidayRegion,
-  isValidLocalDate,
-  uniqueIds,
-} from './policy-rules.ts';
+  checkClockUnits,
+  clockKindSchema,
+  durationSchema,
+  idSchema,
+  isRunbookPath,
+  personSchema,
+  textSchema,
+  uniqueList,
+} from './policy-schema-parts.ts';
 
-const ID_PATTERN = /^[a-z][a-z0-9_-]*$/;
+export type { Communications, EmergencyPath, PolicyWebhook, TemplateEntry } from './policy-communications.ts';
+export { templateAudienceSchema } from './policy-communications.ts';
+export type { ClockKind, PolicyPerson } from './policy-schema-parts.ts';
+export {
+  clockKindSchema,
+  durationSchema,
+  isPolicyFolderPath,
+  isRunbookPath,
+  isTemplatePath,
+} from './policy-schema-parts.ts';
+
 const TIME_PATTERN = /^([01]\d|2[0-3]):[0-5]\d$/;
-
-/** A list of objects whose `id`s must differ. */
-function uniqueList<Item extends z.ZodType<{ id: string }>>(item: Item) {
-  return z.array(item).superRefine((items, ctx) => uniqueIds(items, [], ctx));
-}
-
-const ID_EXPECTED = 'an id such as "critical" (lower case letters, digits, "-" or "_")';
-const idSchema = z.string({ error: ID_EXPECTED }).regex(ID_PATTERN, { error: ID_EXPECTED });
-const textSchema = z.string({ error: 'some text' }).trim().min(1, { error: 'some text' });
-const emailSchema = z.email({ error: 'an email address such as "cpo@example.com"' });
-
-/** A duration string, parsed; zero is refused because no clock or retention can be instant. */
-export const durationSchema = z.string({ error: DURATION_EXPECTED }).transform((text, ctx): Duration => {
-  const result = parseDuration(text);
-  if (!result.ok) {
-    ctx.addIssue({ code: 'custom', message: result.expected });
-    return z.NEVER;
-  }
-  if (isZeroDuration(result.duration)) {
-    ctx.addIssue({ code: 'custom', message: 'a duration longer than zero' });
-    return z.NEVER;
-  }
-  return result.duration;
-});
 
 export const WEEKDAYS = [
   'monday',
@@ -60,24 +45,6 @@ export const WEEKDAYS = [
   'saturday',
   'sunday',
 ] as const satisfies readonly Weekday[];
-
-/** How a clock measures time: plain elapsed time, or only time inside business hours. */
-export const clockKindSchema = z.enum(['wall', 'business']);
-export type ClockKind = z.infer<typeof clockKindSchema>;
-
-const BUSINESS_UNITS = new Set(['days', 'hours', 'minutes']);
-const WALL_UNITS = new Set(['weeks', 'days', 'hours', 'minutes']);
-
-/** Adds an issue at `path` when `d` uses a unit that the clock `clock` cannot measure. */
-function checkClockUnits(d: Duration, clock: ClockKind, path: PropertyKey[], ctx: z.RefinementCtx): void {
-  const allowed = clock === 'business' ? BUSINESS_UNITS : WALL_UNITS;
-  if (usedUnits(d).every((unit) => allowed.has(unit))) return;
-  const message =
-    clock === 'business'
-      ? 'a business-clock duration in minutes, hours or days (days are business days)'
-      : 'a wall-clock duration in minutes, hours, days or weeks (months and years vary in length)';
-  ctx.addIssue({ code: 'custom', message, path });
-}
 
 /** One due time: `within` measured on `clock` from the clock's start. */
 export const clockSpecSchema = z
@@ -186,31 +153,6 @@ export type Phase = z.infer<typeof phaseSchema>;
 
 const RUNBOOK_PATH_EXPECTED =
   'a relative path to a Markdown file inside the policy folder, such as "runbooks/unauthorised-access.md"';
-/**
- * A path segment that is neither `.`, `..` nor hidden, in plain ASCII so that paths sort the same
- * everywhere. policy-bundle.ts relies on `(` and `)` never matching it.
- */
-const POLICY_PATH_SEGMENT = /^[A-Za-z0-9_-][A-Za-z0-9_.-]*$/;
-
-/**
- * True for a path to a file of the policy folder that Vigil accepts: relative, `/`-separated,
- * inside the folder (no `.` or `..` segment) and ending in `extension`. Written this way a path
- * has one spelling, so the policy version (which hashes each file under its path) cannot change
- * with the spelling.
- */
-export function isPolicyFolderPath(path: string, extension: string): boolean {
-  return path.endsWith(extension) && path.split('/').every((segment) => POLICY_PATH_SEGMENT.test(segment));
-}
-
-/** True for a runbook path Vigil accepts: see {@link isPolicyFolderPath}, ending in `.md`. */
-export function isRunbookPath(path: string): boolean {
-  return isPolicyFolderPath(path, '.md');
-}
-
-/** True for a template path Vigil accepts: see {@link isPolicyFolderPath}, ending in `.txt`. */
-export function isTemplatePath(path: string): boolean {
-  return isPolicyFolderPath(path, '.txt');
-}
 
 const runbookPathSchema = z
   .string({ error: RUNBOOK_PATH_EXPECTED })
@@ -244,9 +186,6 @@ export interface Runbook {
 
 const roleSchema = z.strictObject({ id: idSchema, name: textSchema, description: textSchema });
 export type Role = z.infer<typeof roleSchema>;
-
-const personSchema = z.strictObject({ title: textSchema, email: emailSchema, name: textSchema.optional() });
-export type PolicyPerson = z.infer<typeof personSchema>;
 
 /** Who is told when a response clock is breached. */
 export const breachRecipientSchema = z.enum(['incident_owner', 'next_in_succession']);
@@ -283,64 +222,6 @@ const regimeSchema = z.strictObject({
   delayReasonsRequiredWhenLate: z.boolean(),
 });
 export type BreachRegime = z.infer<typeof regimeSchema>;
-
-const TEMPLATE_PATH_EXPECTED =
-  'a relative path to a text file inside the policy folder, such as "templates/customer-update.txt"';
-const TEMPLATE_ID_EXPECTED =
-  'a template id such as "customer_update" (lower case letters, digits, "-" or "_")';
-
-/** Who a message template is written for; the same union as message-template.ts's TemplateAudience. */
-export const templateAudienceSchema = z.enum(['customers', 'internal']);
-
-/** A template of the policy folder: which file, written for whom. */
-const templateEntrySchema = z.strictObject({
-  file: z.string({ error: TEMPLATE_PATH_EXPECTED }).refine(isTemplatePath, { error: TEMPLATE_PATH_EXPECTED }),
-  audience: templateAudienceSchema,
-});
-export type TemplateEntry = z.infer<typeof templateEntrySchema>;
-
-const templatesSchema = z
-  .record(z.string(), templateEntrySchema, { error: 'a map from template id to { file, audience }' })
-  .superRefine((templates, ctx) => {
-    for (const id of Object.keys(templates)) {
-      if (!ID_PATTERN.test(id)) {
-        ctx.addIssue({
-          code: 'custom',
-          message: TEMPLATE_ID_EXPECTED,
-          path: [id],
-          params: { found: `"${id}"` },
-        });
-      }
-    }
-  });
-
-/** An outgoing chat or paging webhook; its URL and signing secret come from the environment. */
-const webhookSchema = z.strictObject({ id: idSchema, format: z.enum(['generic', 'teams', 'slack']) });
-export type PolicyWebhook = z.infer<typeof webhookSchema>;
-
-/** Who is called, and how, when a severe incident opens out of hours. */
-const emergencySchema = z.strictObject({
-  severities: z.array(idSchema),
-  outOfHoursOnly: z.boolean({ error: 'true or false' }),
-  notify: z.array(personSchema),
-  webhooks: z.array(idSchema),
-});
-export type EmergencyPath = z.infer<typeof emergencySchema>;
-
-const communicationsSchema = z.strictObject({
-  customerChannel: z.enum(['email']),
-  internalChannel: z.enum(['email']),
-  statusPage: z.boolean(),
-  /** Role ids whose holder on the incident may approve a draft for that audience; empty means no approval. */
-  approvers: z.strictObject({ customers: z.array(idSchema), internal: z.array(idSchema) }),
-  /** Wall time the oldest undelivered message may wait before an internal alert. */
-  deliveryAlertAfter: durationSchema.superRefine((d, ctx) => checkClockUnits(d, 'wall', [], ctx)),
-  /** Template id to a file of the policy folder; ids not named use Vigil's built-in templates. */
-  templates: templatesSchema.default({}),
-  emergency: emergencySchema,
-  webhooks: uniqueList(webhookSchema),
-});
-export type Communications = z.infer<typeof communicationsSchema>;
 
 const retentionRuleSchema = <From extends string>(from: From) =>
   z.strictObject({ keep: durationSchema, from: z.literal(from) });
@@ -382,6 +263,8 @@ const policyObjectSchema = z.strictObject({
   }),
   exercises: z.strictObject({ every: durationSchema, warnBefore: durationSchema }),
   communications: communicationsSchema,
+  /** Detection rules: which signals open incidents (see src/detection/). */
+  detection: detectionSchema,
 });
 
 /** The whole policy file, with the rules that relate one section to another. */

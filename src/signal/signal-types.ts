@@ -119,3 +119,11 @@ export interface SignalAdapter {
 export const MAX_BATCH_RECORDS = 10_000;
 /** Most issues listed for one refused body; the last one says how many were left out. */
 export const MAX_LISTED_ISSUES = 100;
+
+/** A signal as stored: its id, storage order and receipt time added. */
+export interface StoredSignalRecord extends NormalizedSignal {
+  id: string;
+  /** Storage order: increases with every signal stored. */
+  seq: number;
+  receivedAt: Date;
+}

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/cli-io.ts';
 import { buildProgram, reportCliError } from '../../src/cli/program.ts';
@@ -36,25 +37,7 @@ describe('vigil incident: one incident from declaration to eradication', () => {
   const vigil = (...args: string[]) => runVigil(args, { VIGIL_URL: server.url, VIGIL_TOKEN: TOKEN });
 
   /** The same commands in this process (no start-up cost), with `--url` and `--token` given as flags. */
-  async function inProcess(...args: string[]): Promise<CliRun> {
-    const out: string[] = [];
-    const err: string[] = [];
-    let code = 0;
-    const io: CliIo = {
-      out: (line) => out.push(line),
-      err: (line) => err.push(line),
-      setExitCode: (c) => {
-        code = c;
-      },
-    };
-    const program = buildProgram(io);
-    try {
-      await program.parseAsync([...args, '--url', server.url, '--token', TOKEN], { from: 'user' });
-    } catch (error) {
-      reportCliError(error, io);
-    }
-    return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-  }
+  const inProcess = (...args: string[]) => inProcessWithToken(TOKEN, ...args);
 
   function ok(run: CliRun): string {
     expect(run.stderr).toBe('');
@@ -271,4 +254,48 @@ describe('vigil incident: one incident from declaration to eradication', () => {
     expect(approve.code).toBe(1);
     expect(approve.stderr).toContain('409');
   }, 60_000);
+
+  it('sends a file of signals with `vigil ingest` and backfills detection with `vigil detect`', async () => {
+    const created = await fetch(`${server.url}/api/v1/ingest-tokens`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'cli test', source: 'sql-audit' }),
+    });
+    const ingestToken = ((await created.json()) as { token: string }).token;
+    const file = fileURLToPath(
+      new URL('../fixtures/signals/vectors/sql-audit-failed-logins.jsonl', import.meta.url),
+    );
+    const sent = await runVigil(['ingest', 'sql-audit', file], {
+      VIGIL_URL: server.url,
+      VIGIL_TOKEN: ingestToken,
+    });
+    expect(sent.stderr).toBe('');
+    expect(sent.code).toBe(0);
+    expect(sent.stdout).toMatch(/^35 received, 35 stored, 0 already stored\n {2}opened INC-\d+/);
+    const again = ok(await inProcessWithToken(ingestToken, 'ingest', 'sql-audit', file));
+    expect(again).toBe('35 received, 0 stored, 35 already stored');
+    const replayed = ok(await inProcess('detect', '--since', '2024-05-14T00:00:00Z'));
+    expect(replayed.split('\n')[0]).toBe('35 signals replayed');
+    expect(replayed).not.toContain('opened');
+  }, 60_000);
+
+  /** A command in this process, as `token` (an API or ingest token), against the test server. */
+  async function inProcessWithToken(token: string, ...args: string[]): Promise<CliRun> {
+    const out: string[] = [];
+    const err: string[] = [];
+    let code = 0;
+    const io: CliIo = {
+      out: (line) => out.push(line),
+      err: (line) => err.push(line),
+      setExitCode: (c) => {
+        code = c;
+      },
+    };
+    try {
+      await buildProgram(io).parseAsync([...args, '--url', server.url, '--token', token], { from: 'user' });
+    } catch (error) {
+      reportCliError(error, io);
+    }
+    return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+  }
 });

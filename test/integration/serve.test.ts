@@ -222,8 +222,8 @@ describe.skipIf(!postgresUrl)(
       const verify = await runVigil(['audit', 'verify', '--database', db.url]);
       expect(verify.code).toBe(0);
       const result = JSON.parse(verify.stdout);
-      // admin and token, policy version, three policy people, and ten incidents.
-      expect(result).toMatchObject({ ok: true, entries: 16, firstBrokenEntry: null });
+      // admin and token, policy version, three policy people, the detection system user, and ten incidents.
+      expect(result).toMatchObject({ ok: true, entries: 17, firstBrokenEntry: null });
 
       const client = new pg.Client({ connectionString: postgresUrl });
       await client.connect();

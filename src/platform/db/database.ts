@@ -43,6 +43,19 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
     : openPostgres(target, description, options.poolSize ?? 10);
 }
 
+/**
+ * `create schema if not exists` is not safe against itself: two processes
+ * starting at once may both find the schema missing, and the loser fails with
+ * a unique violation on the catalogue. That loser's schema exists all the same.
+ */
+async function createSchemaIfMissing(pool: pg.Pool, schema: string): Promise<void> {
+  try {
+    await pool.query(`create schema if not exists "${schema}"`);
+  } catch (error) {
+    if ((error as { code?: string }).code !== '23505') throw error;
+  }
+}
+
 function openSqlite(file: string, description: string): Database {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new SqliteDatabase(file);
@@ -76,7 +89,7 @@ async function openPostgres(
   // An idle client that loses its server emits 'error' on the pool; without a
   // listener Node would crash the process. The next query reports the outage.
   pool.on('error', () => {});
-  if (target.schema) await pool.query(`create schema if not exists "${target.schema}"`);
+  if (target.schema) await createSchemaIfMissing(pool, target.schema);
   const kysely = new Kysely<VigilDatabase>({ dialect: new PostgresDialect({ pool }) });
   return { kysely, dialect: 'postgres', description, schema: target.schema, close: () => kysely.destroy() };
 }

@@ -230,6 +230,57 @@ export interface CommunicationsTable {
   queued_by: string | null;
 }
 
+export interface SignalsTable {
+  /** Also the signal's id (as text in the API). */
+  seq: Generated<number>;
+  source: string;
+  kind: string;
+  severity_hint: string;
+  status: string;
+  occurred_at: DbInstant;
+  received_at: DbInstant;
+  dedup_key: string;
+  correlation_key: string | null;
+  principal: string | null;
+  client_ip: string | null;
+  /** JSON object of the signal's entities. */
+  entities: string;
+  summary: string;
+  /** The record exactly as received, as JSON text. */
+  raw: string;
+}
+
+export interface DetectionFiringsTable {
+  rule_id: string;
+  group_key: string;
+  last_at: DbInstant;
+}
+
+export interface IncidentCorrelationsTable {
+  seq: Generated<number>;
+  key: string;
+  incident_id: string;
+  created_at: DbInstant;
+}
+
+export interface IncidentSignalsTable {
+  incident_id: string;
+  signal_id: string;
+  rule_id: string | null;
+  linked_at: DbInstant;
+}
+
+export interface IngestTokensTable {
+  id: string;
+  name: string;
+  /** Null: every source. */
+  source: string | null;
+  token_hash: string;
+  created_at: DbInstant;
+  created_by: string;
+  revoked_at: DbInstant | null;
+}
+
 export interface VigilDatabase {
   policy_versions: PolicyVersionsTable;
   users: UsersTable;
@@ -248,4 +299,9 @@ export interface VigilDatabase {
   customer_contacts: CustomerContactsTable;
   incident_customers: IncidentCustomersTable;
   communications: CommunicationsTable;
+  signals: SignalsTable;
+  detection_firings: DetectionFiringsTable;
+  incident_correlations: IncidentCorrelationsTable;
+  incident_signals: IncidentSignalsTable;
+  ingest_tokens: IngestTokensTable;
 }

@@ -44,7 +44,9 @@ describe('appinsights adapter', () => {
     expect(requests.every((signal) => signal.kind === 'request_failure')).toBe(true);
     expect(requests[2]).toMatchObject({
       severityHint: 'medium',
-      dedupKey: 'appinsights:request:ec84d8dbc74254770f58904dba41eccc:c3fc1626e53a1304',
+      dedupKey: expect.stringMatching(
+        /^appinsights:2024-05-14T[\d:.]+Z:request:ec84d8dbc74254770f58904dba41eccc:c3fc1626e53a1304$/,
+      ),
       entities: {
         resultCode: '504',
         application: 'orders-api',

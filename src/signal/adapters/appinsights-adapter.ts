@@ -117,7 +117,8 @@ function fromException(row: ExceptionRow, raw: unknown): NormalizedSignal {
     severityHint: exceptionSeverity(row.SeverityLevel),
     status: 'firing',
     occurredAt: row.TimeGenerated,
-    dedupKey: hashKey('appinsights', raw),
+    // Led by the record's own time, like SQL audit keys: retries keep the key, the index grows at its end.
+    dedupKey: `appinsights:${row.TimeGenerated.toISOString()}:${hashKey('appinsights', raw).slice('appinsights:'.length)}`,
     ...correlation(row),
     entities: compactEntities({
       ...sharedEntities(row),
@@ -144,8 +145,8 @@ function fromRequest(row: RequestRow, raw: unknown): NormalizedSignal {
     occurredAt: row.TimeGenerated,
     dedupKey:
       row.Id && row.OperationId
-        ? `appinsights:request:${row.OperationId}:${row.Id}`
-        : hashKey('appinsights', raw),
+        ? `appinsights:${row.TimeGenerated.toISOString()}:request:${row.OperationId}:${row.Id}`
+        : `appinsights:${row.TimeGenerated.toISOString()}:${hashKey('appinsights', raw).slice('appinsights:'.length)}`,
     ...correlation(row),
     entities: compactEntities({
       ...sharedEntities(row),

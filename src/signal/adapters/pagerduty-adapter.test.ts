@@ -78,12 +78,15 @@ describe('pagerduty adapter', () => {
     expect(pagerDutyAcceptedBody(signal!)).toEqual(vectorJson('pagerduty-events-v2-response-202.json'));
   });
 
-  it('builds the 400 body of the response vector for a short routing key', () => {
-    const issues = parseIssues(
-      pagerDutyAdapter,
-      JSON.stringify({ ...vectorJson(ACK), routing_key: 'short' }),
-    );
-    expect(pagerDutyInvalidBody(issues)).toEqual(vectorJson('pagerduty-events-v2-response-400.json'));
+  it('builds the 400 body of the response vector', () => {
+    const issue = {
+      field: 'routing_key',
+      reason: "Length of 'routing_key' is incorrect (should be 32 characters)",
+    };
+    expect(pagerDutyInvalidBody([issue])).toEqual(vectorJson('pagerduty-events-v2-response-400.json'));
+    expect(parseIssues(pagerDutyAdapter, JSON.stringify({ ...vectorJson(ACK), routing_key: '' }))).toEqual([
+      { field: 'routing_key', reason: "'routing_key' is required" },
+    ]);
   });
 
   it('refuses invalid JSON, a missing dedup_key on ack, a bad payload and an unknown action', () => {

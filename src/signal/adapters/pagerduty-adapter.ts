@@ -77,9 +77,8 @@ const payloadSchema = z.object({
 });
 
 const common = {
-  routing_key: z
-    .string()
-    .length(32, { error: "Length of 'routing_key' is incorrect (should be 32 characters)" }),
+  // PagerDuty's keys are 32 characters; Vigil's routing keys are its ingest tokens, so any length is read.
+  routing_key: z.string().min(1, { error: "'routing_key' is required" }).max(500),
   dedup_key: z.string().min(1).max(255).nullish(),
   client: z.string().nullish(),
   client_url: z.string().nullish(),

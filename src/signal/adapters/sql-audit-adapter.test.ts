@@ -61,7 +61,7 @@ describe('sql-audit adapter', () => {
       },
     });
     expect(signal.occurredAt.toISOString()).toBe('2024-05-14T02:10:31.217Z');
-    expect(signal.dedupKey).toMatch(/^sql-audit:seq:[0-9a-f-]{36}:1$/);
+    expect(signal.dedupKey).toMatch(/^sql-audit:\d{4}-\d\d-\d\dT[\d:.]+Z:seq:[0-9a-f-]{36}:1$/);
     expect(signal.raw).toEqual(rows()[2]);
   });
 
@@ -131,7 +131,7 @@ describe('sql-audit adapter', () => {
     const [signal] = parseOk(sqlAuditAdapter, JSON.stringify([row]));
     expect(signal).toMatchObject({
       kind: 'auth_failure',
-      dedupKey: 'sql-audit:event:5f3e1a2b-0000-4000-8000-000000000001',
+      dedupKey: 'sql-audit:2024-05-14T02:10:31.217Z:event:5f3e1a2b-0000-4000-8000-000000000001',
       entities: { principal: 'sqladmin', clientIp: '203.0.113.45', outcome: 'failure' },
     });
   });
@@ -152,7 +152,7 @@ describe('sql-audit adapter', () => {
     delete row.sequence_group_id_g;
     const [first] = parseOk(sqlAuditAdapter, JSON.stringify(row));
     const [other] = parseOk(sqlAuditAdapter, JSON.stringify({ ...row, session_id_d: 72 }));
-    expect(first?.dedupKey).toMatch(/^sql-audit:sha256:[0-9a-f]{64}$/);
+    expect(first?.dedupKey).toMatch(/^sql-audit:2024-05-14T02:09:58\.104Z:sha256:[0-9a-f]{64}$/);
     expect(other?.dedupKey).not.toBe(first?.dedupKey);
   });
 

@@ -1,0 +1,126 @@
+/**
+ * A window store in memory: the live windows of a running server (warmed from the stored
+ * signals at start, pruned as time passes), and `vigil rules test` and the tests. Hits are kept
+ * sorted by instant per rule and group, so counts are two binary searches.
+ */
+import type { WindowHit, WindowStore } from './detection-types.ts';
+
+/** A window store in memory that can forget what no window reaches any more. */
+export interface MemoryWindowStore extends WindowStore {
+  /**
+   * Drops hits before `hitsBefore`, and firings before `firingsBefore` (older than any
+   * cooldown), then groups left empty: memory stays bounded by the rules' reach.
+   */
+  prune(hitsBefore: Date, firingsBefore: Date): void;
+  /** Hits held, for tests and measurements. */
+  size(): number;
+}
+
+interface Hit {
+  at: number;
+  signalId: string;
+  distinctValue: string | null;
+}
+
+interface Group {
+  /** Sorted by `at`; equal instants keep their arrival order. */
+  hits: Hit[];
+  signalIds: Set<string>;
+  lastFiring: number | null;
+}
+
+/** Index of the first hit whose instant is greater than `at`. */
+function upperBound(hits: readonly Hit[], at: number): number {
+  let low = 0;
+  let high = hits.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (hits[middle]!.at <= at) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/**
+ * A new, empty in-memory window store.
+ *
+ * @example
+ * const store = createMemoryWindowStore();
+ * for (const signal of signals) firings.push(...(await detector.observe(signal, store)));
+ */
+export function createMemoryWindowStore(): MemoryWindowStore {
+  const groups = new Map<string, Group>();
+
+  function group(ruleId: string, groupKey: string): Group {
+    // A NUL cannot occur in a rule id, so the pair maps to one key.
+    const key = `${ruleId}\u0000${groupKey}`;
+    let found = groups.get(key);
+    if (found === undefined) {
+      found = { hits: [], signalIds: new Set(), lastFiring: null };
+      groups.set(key, found);
+    }
+    return found;
+  }
+
+  /** The hits in `(from, to]`. */
+  function range(ruleId: string, groupKey: string, from: Date, to: Date): Hit[] {
+    const { hits } = group(ruleId, groupKey);
+    return hits.slice(upperBound(hits, from.getTime()), upperBound(hits, to.getTime()));
+  }
+
+  return {
+    async addHit(hit: WindowHit): Promise<void> {
+      const target = group(hit.ruleId, hit.groupKey);
+      if (target.signalIds.has(hit.signalId)) return;
+      target.signalIds.add(hit.signalId);
+      const at = hit.at.getTime();
+      target.hits.splice(upperBound(target.hits, at), 0, {
+        at,
+        signalId: hit.signalId,
+        distinctValue: hit.distinctValue,
+      });
+    },
+    async countHits(ruleId, groupKey, from, to) {
+      return range(ruleId, groupKey, from, to).length;
+    },
+    async countDistinct(ruleId, groupKey, from, to) {
+      const values = new Set<string>();
+      for (const hit of range(ruleId, groupKey, from, to)) {
+        if (hit.distinctValue !== null) values.add(hit.distinctValue);
+      }
+      return values.size;
+    },
+    async hitSignalIds(ruleId, groupKey, from, to, limit) {
+      const hits = range(ruleId, groupKey, from, to);
+      return hits.slice(Math.max(0, hits.length - limit)).map((hit) => hit.signalId);
+    },
+    async lastFiring(ruleId, groupKey) {
+      const last = group(ruleId, groupKey).lastFiring;
+      return last === null ? null : new Date(last);
+    },
+    async recordFiring(ruleId, groupKey, at) {
+      const target = group(ruleId, groupKey);
+      // Keep the latest: a late signal's firing must not shorten the cooldown of a newer one.
+      if (target.lastFiring === null || at.getTime() > target.lastFiring) target.lastFiring = at.getTime();
+    },
+    prune(hitsBefore, firingsBefore) {
+      const hitLimit = hitsBefore.getTime();
+      const firingLimit = firingsBefore.getTime();
+      for (const [key, target] of groups) {
+        // Hits are sorted: everything before the first hit at or after the limit goes.
+        const keepFrom = upperBound(target.hits, hitLimit - 1);
+        if (keepFrom > 0) {
+          for (const hit of target.hits.slice(0, keepFrom)) target.signalIds.delete(hit.signalId);
+          target.hits.splice(0, keepFrom);
+        }
+        if (target.lastFiring !== null && target.lastFiring < firingLimit) target.lastFiring = null;
+        if (target.hits.length === 0 && target.lastFiring === null) groups.delete(key);
+      }
+    },
+    size() {
+      let total = 0;
+      for (const target of groups.values()) total += target.hits.length;
+      return total;
+    },
+  };
+}

@@ -1,0 +1,288 @@
+import { CompiledQuery, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { fromDbInstant, toDbInstant } from '../platform/db/instant-codec.ts';
+import type { SignalsTable, VigilDatabase } from '../platform/db/schema.ts';
+import type { NormalizedSignal, SignalEntities, StoredSignalRecord } from './signal-types.ts';
+
+type Executor = Kysely<VigilDatabase> | Transaction<VigilDatabase>;
+
+/** Rows per INSERT: 15 parameters each stays well under both engines' parameter limits. */
+const INSERT_CHUNK = 500;
+
+/** What the signal list can be narrowed by. */
+export interface SignalFilter {
+  source?: string | undefined;
+  kind?: string | undefined;
+  status?: string | undefined;
+  principal?: string | undefined;
+  clientIp?: string | undefined;
+  /** Any entity by name and exact value, e.g. `{ name: 'database', value: 'ordersdb' }`. */
+  entity?: { name: string; value: string } | undefined;
+  /** `occurredAt` at or after. */
+  from?: Date | undefined;
+  /** `occurredAt` before. */
+  to?: Date | undefined;
+  /** Signals linked to this incident. */
+  incidentId?: string | undefined;
+  /** Only signals stored before this sequence number (the cursor of the previous page). */
+  beforeSeq?: number | undefined;
+  limit: number;
+}
+
+/** A signal's id is its storage sequence number, as text. */
+export function signalIdOf(seq: number): string {
+  return String(seq);
+}
+
+const SIGNAL_ID = /^[1-9]\d{0,17}$/;
+
+/** The sequence number a signal id names, or null for text that is no signal id. */
+export function seqOfSignalId(id: string): number | null {
+  return SIGNAL_ID.test(id) ? Number(id) : null;
+}
+
+function fromRow(r: Selectable<SignalsTable>): StoredSignalRecord {
+  const seq = Number(r.seq);
+  return {
+    id: signalIdOf(seq),
+    seq,
+    source: r.source as NormalizedSignal['source'],
+    kind: r.kind as NormalizedSignal['kind'],
+    severityHint: r.severity_hint as NormalizedSignal['severityHint'],
+    status: r.status as NormalizedSignal['status'],
+    occurredAt: fromDbInstant(r.occurred_at),
+    receivedAt: fromDbInstant(r.received_at),
+    dedupKey: r.dedup_key,
+    ...(r.correlation_key ? { correlationKey: r.correlation_key } : {}),
+    entities: JSON.parse(r.entities) as SignalEntities,
+    summary: r.summary,
+    raw: JSON.parse(r.raw) as unknown,
+  };
+}
+
+function text(value: string | number | undefined): string | null {
+  return value === undefined ? null : String(value);
+}
+
+/** The stored columns of a signal, in {@link SIGNAL_COLUMNS} order. */
+const SIGNAL_COLUMNS = [
+  'source',
+  'kind',
+  'severity_hint',
+  'status',
+  'occurred_at',
+  'received_at',
+  'dedup_key',
+  'correlation_key',
+  'principal',
+  'client_ip',
+  'entities',
+  'summary',
+  'raw',
+] as const;
+
+function signalRow(s: NormalizedSignal, receivedAt: string): unknown[] {
+  return [
+    s.source,
+    s.kind,
+    s.severityHint,
+    s.status,
+    toDbInstant(s.occurredAt),
+    receivedAt,
+    s.dedupKey,
+    s.correlationKey ?? null,
+    text(s.entities.principal),
+    text(s.entities.clientIp),
+    JSON.stringify(s.entities),
+    s.summary,
+    JSON.stringify(s.raw ?? null),
+  ];
+}
+
+/**
+ * The INSERT of `rows` signals, skipping stored dedup keys and returning what
+ * was stored. Built once per row count through Kysely (so each dialect gets
+ * its own SQL) and kept: ingestion then only binds parameters, instead of
+ * building a query tree of thousands of values for every body.
+ */
+const insertSqlCache = new WeakMap<object, Map<number, string>>();
+
+function insertSql(trx: Transaction<VigilDatabase>, rows: number): string {
+  const adapterKey = trx.getExecutor().adapter;
+  let byRows = insertSqlCache.get(adapterKey);
+  if (!byRows) {
+    byRows = new Map();
+    insertSqlCache.set(adapterKey, byRows);
+  }
+  let sqlText = byRows.get(rows);
+  if (sqlText === undefined) {
+    const placeholder = Object.fromEntries(SIGNAL_COLUMNS.map((c) => [c, ''])) as Insertable<SignalsTable>;
+    sqlText = trx
+      .insertInto('signals')
+      .values(Array.from({ length: rows }, () => placeholder))
+      .onConflict((oc) => oc.column('dedup_key').doNothing())
+      .returning(['seq', 'dedup_key'])
+      .compile().sql;
+    byRows.set(rows, sqlText);
+  }
+  return sqlText;
+}
+
+/**
+ * The first stored signal received at or after `instant`, or null when none
+ * was. Signals are stored in receipt order (group commits run one at a time,
+ * stamped by one clock), so receipt time never decreases with the sequence
+ * and a binary search over the primary key finds the boundary in a few dozen
+ * point reads, with no index on receipt time to maintain on every insert.
+ */
+async function firstSeqReceivedFrom(db: Executor, instant: Date): Promise<number | null> {
+  const bounds = await db
+    .selectFrom('signals')
+    .select((eb) => [eb.fn.min('seq').as('lo'), eb.fn.max('seq').as('hi')])
+    .executeTakeFirst();
+  if (bounds?.lo === null || bounds?.lo === undefined || bounds.hi === null) return null;
+  const target = toDbInstant(instant);
+  let lo = Number(bounds.lo);
+  let hi = Number(bounds.hi) + 1;
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    const row = await db
+      .selectFrom('signals')
+      .select(['seq', 'received_at'])
+      .where('seq', '>=', mid)
+      .orderBy('seq')
+      .limit(1)
+      .executeTakeFirst();
+    const seq = row ? Number(row.seq) : null;
+    if (seq === null || seq >= hi) hi = mid;
+    else if (row!.received_at < target) lo = seq + 1;
+    else hi = seq;
+  }
+  return lo > Number(bounds.hi) ? null : lo;
+}
+
+/** Queries of the signal store. */
+export function createSignalDal() {
+  return {
+    /**
+     * Stores the signals whose dedup key is new, in order, and returns, for
+     * each entry, the stored signal (with its new id), or null when its key
+     * was already stored (a sender's retry never counts twice) or came
+     * earlier in the same call.
+     */
+    async insertNew(
+      trx: Transaction<VigilDatabase>,
+      entries: readonly { signal: NormalizedSignal; receivedAt: Date }[],
+    ): Promise<(StoredSignalRecord | null)[]> {
+      const stored: (StoredSignalRecord | null)[] = [];
+      for (let start = 0; start < entries.length; start += INSERT_CHUNK) {
+        const chunk = entries.slice(start, start + INSERT_CHUNK);
+        const parameters: unknown[] = [];
+        for (const { signal, receivedAt } of chunk)
+          parameters.push(...signalRow(signal, toDbInstant(receivedAt)));
+        const result = await trx.executeQuery<{ seq: number | string; dedup_key: string }>(
+          CompiledQuery.raw(insertSql(trx, chunk.length), parameters),
+        );
+        const seqByKey = new Map(result.rows.map((r) => [r.dedup_key, Number(r.seq)]));
+        for (const { signal, receivedAt } of chunk) {
+          const seq = seqByKey.get(signal.dedupKey);
+          // A key repeated in one call is stored once: the first entry keeps it.
+          seqByKey.delete(signal.dedupKey);
+          stored.push(seq === undefined ? null : { ...signal, id: signalIdOf(seq), seq, receivedAt });
+        }
+      }
+      return stored;
+    },
+
+    async findById(db: Executor, id: string): Promise<StoredSignalRecord | null> {
+      const seq = seqOfSignalId(id);
+      if (seq === null) return null;
+      const row = await db.selectFrom('signals').selectAll().where('seq', '=', seq).executeTakeFirst();
+      return row ? fromRow(row) : null;
+    },
+
+    /** Newest first (by storage order). */
+    async list(db: Executor, filter: SignalFilter): Promise<StoredSignalRecord[]> {
+      let q = db.selectFrom('signals').selectAll().orderBy('seq', 'desc').limit(filter.limit);
+      if (filter.source) q = q.where('source', '=', filter.source);
+      if (filter.kind) q = q.where('kind', '=', filter.kind);
+      if (filter.status) q = q.where('status', '=', filter.status);
+      if (filter.principal) q = q.where('principal', '=', filter.principal);
+      if (filter.clientIp) q = q.where('client_ip', '=', filter.clientIp);
+      if (filter.from) q = q.where('occurred_at', '>=', toDbInstant(filter.from));
+      if (filter.to) q = q.where('occurred_at', '<', toDbInstant(filter.to));
+      if (filter.beforeSeq !== undefined) q = q.where('seq', '<', filter.beforeSeq);
+      if (filter.incidentId) {
+        const incidentId = filter.incidentId;
+        const linked = await db
+          .selectFrom('incident_signals')
+          .select('signal_id')
+          .where('incident_id', '=', incidentId)
+          .execute();
+        const seqs = linked.flatMap((l) => {
+          const seq = seqOfSignalId(l.signal_id);
+          return seq === null ? [] : [seq];
+        });
+        if (seqs.length === 0) return [];
+        q = q.where('seq', 'in', seqs);
+      }
+      const rows = await q.execute();
+      const signals = rows.map(fromRow);
+      // Other entities live in the JSON column: filtered here, after the indexed conditions.
+      const { entity } = filter;
+      return entity ? signals.filter((s) => String(s.entities[entity.name] ?? '') === entity.value) : signals;
+    },
+
+    /** Stored signals with `occurredAt` in [from, to), oldest first, after `afterSeq`: the replay stream. */
+    async listForReplay(
+      db: Executor,
+      range: { from: Date; to: Date; afterSeq: number; limit: number },
+    ): Promise<StoredSignalRecord[]> {
+      const rows = await db
+        .selectFrom('signals')
+        .selectAll()
+        .where('occurred_at', '>=', toDbInstant(range.from))
+        .where('occurred_at', '<', toDbInstant(range.to))
+        .where('seq', '>', range.afterSeq)
+        .orderBy('seq')
+        .limit(range.limit)
+        .execute();
+      return rows.map(fromRow);
+    },
+
+    /**
+     * Signals received at or after `receivedFrom` that occurred at or after
+     * `occurredFrom`, in storage order after `afterSeq`: what warms the live windows.
+     */
+    async listReceivedSince(
+      db: Executor,
+      range: { receivedFrom: Date; occurredFrom: Date; afterSeq: number; limit: number },
+    ): Promise<StoredSignalRecord[]> {
+      const first = await firstSeqReceivedFrom(db, range.receivedFrom);
+      if (first === null) return [];
+      const rows = await db
+        .selectFrom('signals')
+        .selectAll()
+        .where('seq', '>=', Math.max(first, range.afterSeq + 1))
+        .where('occurred_at', '>=', toDbInstant(range.occurredFrom))
+        .orderBy('seq')
+        .limit(range.limit)
+        .execute();
+      return rows.map(fromRow);
+    },
+
+    /** Deletes up to `limit` signals received before `cutoff`, oldest first; returns how many. */
+    async purgeReceivedBefore(db: Executor, cutoff: Date, limit: number): Promise<number> {
+      const bounds = await db
+        .selectFrom('signals')
+        .select((eb) => [eb.fn.min('seq').as('lo')])
+        .executeTakeFirst();
+      if (bounds?.lo === null || bounds?.lo === undefined) return 0;
+      const keepFrom = (await firstSeqReceivedFrom(db, cutoff)) ?? Number.MAX_SAFE_INTEGER;
+      const below = Math.min(keepFrom, Number(bounds.lo) + limit);
+      const result = await db.deleteFrom('signals').where('seq', '<', below).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+  };
+}
+
+export type SignalDal = ReturnType<typeof createSignalDal>;
