@@ -5,6 +5,7 @@
 import os from 'node:os';
 import { runCalendarBench } from './calendar-bench.ts';
 import { runIncidentScaleBench } from './incident-scale-bench.ts';
+import { runIngestBench } from './ingest-bench.ts';
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 console.log(
@@ -12,3 +13,4 @@ console.log(
 );
 console.log(`## Business calendar\n\n${await runCalendarBench()}`);
 console.log(`\n## Incidents at scale\n\n${await runIncidentScaleBench()}`);
+console.log(`\n## Signals: ingestion and detection\n\n${await runIngestBench()}`);

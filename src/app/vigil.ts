@@ -298,7 +298,7 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
         clock,
       }),
       createSignalPurgeModule(
-        { db, dal: signalDal, windows, clock },
+        { db, dal: signalDal, clock },
         { keep: policy.policy.retention.telemetry.keep, timeZone: policy.policy.time.timeZone },
       ),
       createDeliveryDelayAlert({

@@ -125,7 +125,7 @@ describe('memory window store pruning', () => {
     }
     await store.recordFiring('r', 'g', at(2));
     await store.recordFiring('r', 'other', at(9));
-    store.prune(at(3), at(5));
+    store.prune(() => at(3), at(5));
     expect(store.size()).toBe(2);
     expect(await store.countHits('r', 'g', at(0), at(20))).toBe(2);
     expect(await store.lastFiring('r', 'g')).toBeNull();

@@ -8,10 +8,10 @@ import type { WindowHit, WindowStore } from './detection-types.ts';
 /** A window store in memory that can forget what no window reaches any more. */
 export interface MemoryWindowStore extends WindowStore {
   /**
-   * Drops hits before `hitsBefore`, and firings before `firingsBefore` (older than any
-   * cooldown), then groups left empty: memory stays bounded by the rules' reach.
+   * Drops each rule's hits before `hitsBefore(ruleId)`, and firings before `firingsBefore`
+   * (older than any cooldown), then groups left empty: memory stays bounded by each rule's reach.
    */
-  prune(hitsBefore: Date, firingsBefore: Date): void;
+  prune(hitsBefore: (ruleId: string) => Date, firingsBefore: Date): void;
   /** Hits held, for tests and measurements. */
   size(): number;
 }
@@ -23,6 +23,7 @@ interface Hit {
 }
 
 interface Group {
+  ruleId: string;
   /** Sorted by `at`; equal instants keep their arrival order. */
   hits: Hit[];
   signalIds: Set<string>;
@@ -56,7 +57,7 @@ export function createMemoryWindowStore(): MemoryWindowStore {
     const key = `${ruleId}\u0000${groupKey}`;
     let found = groups.get(key);
     if (found === undefined) {
-      found = { hits: [], signalIds: new Set(), lastFiring: null };
+      found = { ruleId, hits: [], signalIds: new Set(), lastFiring: null };
       groups.set(key, found);
     }
     return found;
@@ -104,9 +105,14 @@ export function createMemoryWindowStore(): MemoryWindowStore {
       if (target.lastFiring === null || at.getTime() > target.lastFiring) target.lastFiring = at.getTime();
     },
     prune(hitsBefore, firingsBefore) {
-      const hitLimit = hitsBefore.getTime();
       const firingLimit = firingsBefore.getTime();
+      const limits = new Map<string, number>();
       for (const [key, target] of groups) {
+        let hitLimit = limits.get(target.ruleId);
+        if (hitLimit === undefined) {
+          hitLimit = hitsBefore(target.ruleId).getTime();
+          limits.set(target.ruleId, hitLimit);
+        }
         // Hits are sorted: everything before the first hit at or after the limit goes.
         const keepFrom = upperBound(target.hits, hitLimit - 1);
         if (keepFrom > 0) {

@@ -22,7 +22,13 @@ import type { SignalDal } from './signal-dal.ts';
 
 /** Signals replayed per query while warming up. */
 const WARM_BATCH = 2_000;
-/** How late a sender may deliver a signal and still have it in the warmed windows. */
+/** How often ingestion drops what no window reaches any more. */
+const PRUNE_EVERY_MS = 10_000;
+/**
+ * How late a signal may arrive (its occurrence before now) and still meet the hits of its
+ * window: log exports and retries lag behind the wall. Windows keep this much more than their
+ * rule's reach, and warming reads it back.
+ */
 const LATE_DELIVERY_MS = 60 * 60_000;
 
 /** A store over `memory` whose firings are also written to `detection_firings` through `trx`. */
@@ -54,8 +60,6 @@ export interface LiveWindows {
   storeFor(trx: Transaction<VigilDatabase>, now: Date): Promise<WindowStore>;
   /** Forgets the windows (a batch whose hits were counted did not commit); the next batch rebuilds them. */
   invalidate(): void;
-  /** Drops what no window or cooldown reaches from `now` any more. */
-  prune(now: Date): void;
   /** Hits held in memory. */
   size(): number;
 }
@@ -70,12 +74,19 @@ export function createLiveWindows(deps: {
     ...detector.rules.map((r) => ('windowMs' in r ? r.windowMs : 0) + ('baselineMs' in r ? r.baselineMs : 0)),
   );
   const cooldownMs = Math.max(0, ...detector.rules.map((r) => r.cooldownMs));
+  const reachByRule = new Map(
+    detector.rules.map((r) => [
+      r.id,
+      ('windowMs' in r ? r.windowMs : 0) + ('baselineMs' in r ? r.baselineMs : 0),
+    ]),
+  );
   let memory: MemoryWindowStore | null = null;
+  let prunedAt = 0;
 
   async function warm(trx: Transaction<VigilDatabase>, now: Date): Promise<MemoryWindowStore> {
     const fresh = createMemoryWindowStore();
     if (reachMs > 0) {
-      const occurredFrom = new Date(now.getTime() - reachMs);
+      const occurredFrom = new Date(now.getTime() - reachMs - LATE_DELIVERY_MS);
       const receivedFrom = new Date(occurredFrom.getTime() - LATE_DELIVERY_MS);
       let afterSeq = 0;
       for (;;) {
@@ -104,13 +115,18 @@ export function createLiveWindows(deps: {
   return {
     async storeFor(trx, now) {
       memory ??= await warm(trx, now);
+      // Forgetting as ingestion goes keeps memory bounded by the rules' reach on every process.
+      if (now.getTime() - prunedAt >= PRUNE_EVERY_MS) {
+        memory.prune(
+          (ruleId) => new Date(now.getTime() - (reachByRule.get(ruleId) ?? reachMs) - LATE_DELIVERY_MS),
+          new Date(now.getTime() - cooldownMs),
+        );
+        prunedAt = now.getTime();
+      }
       return recordingStore(memory, trx);
     },
     invalidate() {
       memory = null;
-    },
-    prune(now) {
-      memory?.prune(new Date(now.getTime() - reachMs), new Date(now.getTime() - cooldownMs));
     },
     size() {
       return memory?.size() ?? 0;

@@ -1,11 +1,12 @@
 import { CompiledQuery, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { fromDbInstant, toDbInstant } from '../platform/db/instant-codec.ts';
 import type { SignalsTable, VigilDatabase } from '../platform/db/schema.ts';
+import { rawTextOf } from './raw-text.ts';
 import type { NormalizedSignal, SignalEntities, StoredSignalRecord } from './signal-types.ts';
 
 type Executor = Kysely<VigilDatabase> | Transaction<VigilDatabase>;
 
-/** Rows per INSERT: 15 parameters each stays well under both engines' parameter limits. */
+/** Rows per INSERT: 13 parameters each stays well under both engines' parameter limits. */
 const INSERT_CHUNK = 500;
 
 /** What the signal list can be narrowed by. */
@@ -94,7 +95,7 @@ function signalRow(s: NormalizedSignal, receivedAt: string): unknown[] {
     text(s.entities.clientIp),
     JSON.stringify(s.entities),
     s.summary,
-    JSON.stringify(s.raw ?? null),
+    rawTextOf(s.raw),
   ];
 }
 

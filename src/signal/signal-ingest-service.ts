@@ -221,6 +221,11 @@ export function createSignalIngestService(deps: {
      * applied finds its incident again; only what the rules now see
      * differently opens or joins anything.
      */
+    /** Hits the live windows hold now: bounded by the rules' reach. */
+    windowHits(): number {
+      return windows.size();
+    },
+
     async replay(since: Date, until: Date): Promise<{ signals: number; incidents: TouchedIncident[] }> {
       const now = clock.now();
       await committer.drain();

@@ -1,8 +1,7 @@
 /**
  * The telemetry purge, an engine module: raw signals are kept for the
  * policy's `retention.telemetry` period after receipt and then deleted, in
- * bounded batches so that ingestion never waits long behind it; the live
- * detection windows forget what no rule's window (or baseline) reaches.
+ * bounded batches so that ingestion never waits long behind it.
  * Incidents keep what they need: the timeline entries that linked signals
  * carry their summaries and entities.
  */
@@ -12,7 +11,6 @@ import type { EngineModule, ModuleRunResult } from '../engine/engine-types.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { VigilDatabase } from '../platform/db/schema.ts';
 import type { Duration } from '../policy/policy-duration.ts';
-import type { LiveWindows } from './live-windows.ts';
 import type { SignalDal } from './signal-dal.ts';
 
 /** The instant before which receipts are past retention: `now` minus `keep` on the calendar of `timeZone`. */
@@ -27,7 +25,6 @@ export function createSignalPurgeModule(
   deps: {
     db: Kysely<VigilDatabase>;
     dal: Pick<SignalDal, 'purgeReceivedBefore'>;
-    windows: Pick<LiveWindows, 'prune'>;
     clock: Clock;
   },
   options: {
@@ -39,7 +36,7 @@ export function createSignalPurgeModule(
     budgetMs?: number;
   },
 ): EngineModule {
-  const { db, dal, windows, clock } = deps;
+  const { db, dal, clock } = deps;
   const batchSize = options.batchSize ?? 2_000;
   const budgetMs = options.budgetMs ?? 1_000;
 
@@ -57,7 +54,6 @@ export function createSignalPurgeModule(
         processed += deleted;
         if (deleted < batchSize || clock.now().getTime() - started > budgetMs) break;
       }
-      windows.prune(now);
       return { processed };
     },
   };

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { canonicalJson, sha256Hex } from '../../platform/crypto.ts';
+import { rememberRawText } from '../raw-text.ts';
 import {
   type AdapterIssue,
   type AdapterResult,
@@ -92,7 +93,9 @@ export function parseBatchBody(
     const record = records.length;
     if (record >= MAX_BATCH_RECORDS) return tooMany();
     try {
-      records.push(JSON.parse(line));
+      const parsed: unknown = JSON.parse(line);
+      rememberRawText(parsed, line.trim());
+      records.push(parsed);
     } catch (error) {
       records.push(undefined);
       issues.push({
