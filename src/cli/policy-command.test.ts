@@ -4,21 +4,8 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TEXT, policyVariant } from '../policy/fixtures/policy-variants.ts';
-import type { CliIo } from './cli-io.ts';
+import { captureIo } from './fixtures/capture-io.ts';
 import { registerPolicyCommands, runPolicyCheck } from './policy-command.ts';
-
-/** An io that records what a command wrote and the exit code it set. */
-function captureIo() {
-  const captured = { out: [] as string[], err: [] as string[], exitCode: undefined as number | undefined };
-  const io: CliIo = {
-    out: (line) => captured.out.push(line),
-    err: (line) => captured.err.push(line),
-    setExitCode: (code) => {
-      captured.exitCode = code;
-    },
-  };
-  return { io, captured };
-}
 
 async function writePolicy(text: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'vigil-cli-policy-'));

@@ -1,22 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from './cli-io.ts';
+import { captureIo } from './fixtures/capture-io.ts';
 import { runRulesTest } from './signal-command.ts';
 
 const vector = (name: string) =>
   fileURLToPath(new URL(`../../test/fixtures/signals/vectors/${name}`, import.meta.url));
-
-function captureIo() {
-  const captured = { out: [] as string[], err: [] as string[], exitCode: undefined as number | undefined };
-  const io: CliIo = {
-    out: (line) => captured.out.push(line),
-    err: (line) => captured.err.push(line),
-    setExitCode: (code) => {
-      captured.exitCode = code;
-    },
-  };
-  return { io, captured };
-}
 
 describe('vigil rules test', () => {
   it('replays the SQL audit sample offline: the attacker’s firings join one incident, the DBA’s open another', async () => {

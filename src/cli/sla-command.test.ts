@@ -4,20 +4,8 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { policyVariant } from '../policy/fixtures/policy-variants.ts';
-import type { CliIo } from './cli-io.ts';
+import { captureIo } from './fixtures/capture-io.ts';
 import { parseOpenedAt, registerSlaCommands, runSlaDue } from './sla-command.ts';
-
-function captureIo() {
-  const captured = { out: [] as string[], err: [] as string[], exitCode: undefined as number | undefined };
-  const io: CliIo = {
-    out: (line) => captured.out.push(line),
-    err: (line) => captured.err.push(line),
-    setExitCode: (code) => {
-      captured.exitCode = code;
-    },
-  };
-  return { io, captured };
-}
 
 describe('vigil sla due', () => {
   it('prints one JSON object with instants in the policy time zone', async () => {

@@ -1,22 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { issuesOf, onlyIssue, POLICY_FILE } from '../policy/fixtures/policy-issues-of.ts';
 import { DEFAULT_TEXT, lineOfText, policyVariant } from '../policy/fixtures/policy-variants.ts';
-import { formatPolicyIssue, type PolicyIssue } from '../policy/policy-issues.ts';
+import { formatPolicyIssue } from '../policy/policy-issues.ts';
 import { parsePolicy } from '../policy/policy-loader.ts';
 import { rulesFromPolicy } from './detector.ts';
 
-const FILE = 'policy.yaml';
-
-function issuesOf(text: string): PolicyIssue[] {
-  const result = parsePolicy(text, FILE);
-  if (result.ok) throw new Error('expected the policy to be invalid');
-  return result.errors;
-}
-
-function onlyIssue(text: string): PolicyIssue {
-  const issues = issuesOf(text);
-  expect(issues.map(formatPolicyIssue)).toHaveLength(1);
-  return issues[0]!;
-}
+const FILE = POLICY_FILE;
 
 const BRUTE_FORCE_TITLE =
   'title: "Brute-force login against {{principal}}: {{count}} failed logins in 5 minutes"';

@@ -1,21 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { issuesOf, onlyIssue, POLICY_FILE } from './fixtures/policy-issues-of.ts';
 import { DEFAULT_TEXT, lineOfText, policyVariant } from './fixtures/policy-variants.ts';
-import type { PolicyIssue } from './policy-issues.ts';
 import { parsePolicy } from './policy-loader.ts';
 
-const FILE = 'policy.yaml';
-
-function issuesOf(text: string): PolicyIssue[] {
-  const result = parsePolicy(text, FILE);
-  if (result.ok) throw new Error('expected the policy to be invalid');
-  return result.errors;
-}
-
-function onlyIssue(text: string): PolicyIssue {
-  const issues = issuesOf(text);
-  expect(issues.map((issue) => issue.path)).toHaveLength(1);
-  return issues[0]!;
-}
+const FILE = POLICY_FILE;
 
 describe('categories and components', () => {
   const CATEGORY = '  - id: policy_violation\n    name: Policy violation\n';

@@ -2,9 +2,10 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { issuesOf, onlyIssue, POLICY_FILE } from './fixtures/policy-issues-of.ts';
 import { DEFAULT_TEXT, lineOfText, policyVariant } from './fixtures/policy-variants.ts';
 import { DURATION_EXPECTED } from './policy-duration.ts';
-import { formatPolicyIssue, type PolicyIssue } from './policy-issues.ts';
+import { formatPolicyIssue } from './policy-issues.ts';
 import {
   loadPolicyFile,
   PolicyInvalidError,
@@ -13,21 +14,7 @@ import {
   requireValidPolicy,
 } from './policy-loader.ts';
 
-const FILE = 'policy.yaml';
-
-/** Parses `text`, expecting failure, and returns the issues. */
-function issuesOf(text: string): PolicyIssue[] {
-  const result = parsePolicy(text, FILE);
-  if (result.ok) throw new Error('expected the policy to be invalid');
-  return result.errors;
-}
-
-/** Parses `text`, expecting exactly one issue. */
-function onlyIssue(text: string): PolicyIssue {
-  const issues = issuesOf(text);
-  expect(issues.map(formatPolicyIssue)).toHaveLength(1);
-  return issues[0]!;
-}
+const FILE = POLICY_FILE;
 
 describe('parsePolicy with broken policies', () => {
   it('reports a YAML syntax error with its line', () => {
