@@ -8,6 +8,7 @@ import * as breachedClockIndexes from './0003-breached-clock-indexes.ts';
 import * as customers from './0004-customers.ts';
 import * as communications from './0005-communications.ts';
 import * as signals from './0006-signals.ts';
+import * as breaches from './0007-breaches.ts';
 
 export const migrations = [
   { name: '0001-foundation', module: foundation },
@@ -16,4 +17,5 @@ export const migrations = [
   { name: '0004-customers', module: customers },
   { name: '0005-communications', module: communications },
   { name: '0006-signals', module: signals },
+  { name: '0007-breaches', module: breaches },
 ] as const;

@@ -6,6 +6,10 @@ import type { Logger } from 'pino';
 import { createAuditDal } from '../audit/audit-dal.ts';
 import { registerAuditRoutes } from '../audit/audit-routes.ts';
 import { type AuditService, createAuditService } from '../audit/audit-service.ts';
+import { createBreachDal } from '../breach/breach-dal.ts';
+import { createBreachDeadlineModule } from '../breach/breach-deadline-module.ts';
+import { registerBreachRoutes } from '../breach/breach-routes.ts';
+import { type BreachService, createBreachService } from '../breach/breach-service.ts';
 import { createBusinessCalendar } from '../calendar/business-calendar.ts';
 import type { BusinessCalendar } from '../calendar/calendar-types.ts';
 import { createCommunicationDal } from '../communication/communication-dal.ts';
@@ -125,6 +129,7 @@ export interface Vigil {
   communications: CommunicationService;
   signals: SignalIngestService;
   ingestTokens: IngestTokenService;
+  breaches: BreachService;
   /** Everything incident use cases share; the engine's modules build on it too. */
   incidentDeps: IncidentDeps;
   /** The background engine; `vigil serve` starts it, tests drive `runCycle()` with a fake clock. */
@@ -226,12 +231,34 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
       messages: engineMessages,
     }),
   };
+  const breachDal = createBreachDal();
+  const breaches = createBreachService({ incident: incidentDeps, dal: breachDal });
+  incidentDeps.breachSummary = {
+    async summaryFor(_db, incident, now) {
+      const view = await breaches.find(incident, now);
+      if (!view) return null;
+      return {
+        status: view.record.status,
+        role: view.record.role,
+        clocks: view.clocks,
+        obligations: view.obligations.map((o) => ({
+          regime: o.regime,
+          obligation: o.obligation,
+          name: o.name,
+          dueAt: o.dueAt,
+          metAt: o.metAt,
+          state: o.state,
+        })),
+      };
+    },
+  };
   const communications = createCommunicationService({
     incident: incidentDeps,
     dal: createCommunicationDal(),
     outbox,
     templates,
     customers: customerDal,
+    breachNotices: breaches,
   });
   const endpoints = options.webhooks ?? {};
   const webhookChannel =
@@ -288,7 +315,16 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
         messages: engineMessages,
         clock,
       }),
-      // After the SLA module, so a breach's escalation goes out in the cycle that recorded it.
+      createBreachDeadlineModule({
+        db,
+        dal: breachDal,
+        breaches,
+        incident: incidentDeps,
+        outbox,
+        timeline,
+        audit,
+      }),
+      // After the clock modules, so an escalation goes out in the cycle that recorded it.
       createOutboxDeliveryModule({
         db,
         dal: outboxDal,
@@ -333,6 +369,7 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
       (app) => registerCustomerRoutes(app, { customers }),
       (app) => registerIncidentCustomerRoutes(app, { affected: affectedCustomers }),
       (app) => registerCommunicationRoutes(app, { communications }),
+      (app) => registerBreachRoutes(app, { breaches }),
       (app) => registerOutboxRoutes(app, { db, dal: outboxDal, clock, alertAfterMs }),
       (app) => registerIngestTokenRoutes(app, { tokens: ingestTokens }),
       (app) =>
@@ -363,6 +400,7 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
     communications,
     signals,
     ingestTokens,
+    breaches,
     incidentDeps,
     engine,
     http,

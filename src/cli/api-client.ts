@@ -29,6 +29,8 @@ export interface ApiClient {
   post<T>(path: string, body?: unknown): Promise<T>;
   /** DELETE, with a JSON body when one is given. */
   delete<T>(path: string, body?: unknown): Promise<T>;
+  /** PUT with a JSON body. */
+  put<T>(path: string, body: unknown): Promise<T>;
   /** POST of a body sent as is, e.g. NDJSON, with its content type. */
   postText<T>(path: string, body: string, contentType: string): Promise<T>;
 }
@@ -65,6 +67,7 @@ export function createApiClient(options: { url: string; token: string | undefine
     get: (path) => call('GET', path),
     post: (path, body) => call('POST', path, body),
     delete: (path, body) => call('DELETE', path, body),
+    put: (path, body) => call('PUT', path, body),
     postText: (path, text, contentType) => call('POST', path, undefined, { text, contentType }),
   };
 }

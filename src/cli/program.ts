@@ -5,6 +5,7 @@ import { formatPolicyIssue } from '../policy/policy-issues.ts';
 import { PolicyInvalidError } from '../policy/policy-loader.ts';
 import { ApiError } from './api-client.ts';
 import { registerAuditCommands } from './audit-command.ts';
+import { registerBreachCommands } from './breach-command.ts';
 import type { CliIo } from './cli-io.ts';
 import { registerCommsCommands } from './comms-command.ts';
 import { registerCustomerCommands } from './customer-command.ts';
@@ -32,6 +33,7 @@ export function buildProgram(io: CliIo): Command {
   registerCustomerCommands(program, io);
   registerCommsCommands(program, io);
   registerSignalCommands(program, io);
+  registerBreachCommands(program, io);
   return program;
 }
 

@@ -52,7 +52,19 @@ export interface CommunicationDeps {
   outbox: Pick<OutboxService, 'enqueue' | 'list'>;
   templates: Readonly<Record<string, MessageTemplate>>;
   customers: CustomerContacts;
+  /** Told when a breach notification goes to customers: it meets the breach's customer obligations. */
+  breachNotices?: {
+    customersNotified(
+      trx: Transaction<VigilDatabase>,
+      incident: Incident,
+      at: Date,
+      communicationId: string,
+    ): Promise<void>;
+  };
 }
+
+/** The template whose sending to customers meets a breach's obligation to tell them. */
+export const BREACH_NOTIFICATION_TEMPLATE = 'breach_notification';
 
 /** The outbox kind of a communication's messages, e.g. `communication.customers`. */
 export function communicationKind(audience: string): string {
@@ -84,7 +96,7 @@ function deliveryOf(m: OutboxMessage): Delivery {
 }
 
 export function createCommunicationService(deps: CommunicationDeps) {
-  const { incident: incidentDeps, dal, outbox, templates, customers } = deps;
+  const { incident: incidentDeps, dal, outbox, templates, customers, breachNotices } = deps;
   const { db, clock, policy, details, customerLinks, people } = incidentDeps;
   const approversByAudience = policy.policy.communications.approvers;
   const closedPhase = policy.policy.lifecycle.phases.at(-1)!.id;
@@ -436,8 +448,11 @@ export function createCommunicationService(deps: CommunicationDeps) {
             subject: messages[0]!.subject,
           },
         });
-        if (c.audience === 'customers')
+        if (c.audience === 'customers') {
           await meetCustomerUpdate(incidentDeps, trx, incident, { sentAt: now, now, actor });
+          if (c.template === BREACH_NOTIFICATION_TEMPLATE)
+            await breachNotices?.customersNotified(trx, incident, now, c.id);
+        }
         return { ...c, status: 'queued' as const, queuedAt: now, queuedBy: formatActor(actor) };
       });
       return view(queued);

@@ -21,6 +21,7 @@ const DOMAIN_STATUS: Record<DomainError['kind'], { status: number; slug: string;
   forbidden: { status: 403, slug: 'forbidden', title: 'Forbidden' },
   unauthenticated: { status: 401, slug: 'unauthenticated', title: 'Authentication required' },
   invalid_transition: { status: 409, slug: 'invalid-transition', title: 'Transition not allowed' },
+  unprocessable: { status: 422, slug: 'unprocessable', title: 'Unprocessable request' },
 };
 
 export async function sendProblem(

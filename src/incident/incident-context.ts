@@ -15,7 +15,13 @@ import type { TimelineKind } from '../timeline/timeline-types.ts';
 import type { IncidentCustomerDal } from './incident-customer-dal.ts';
 import type { IncidentDal, IncidentRecord } from './incident-dal.ts';
 import type { IncidentDetailDal } from './incident-detail-dal.ts';
-import type { AffectedCustomer, Incident, IncidentView, Person } from './incident-types.ts';
+import type {
+  AffectedCustomer,
+  Incident,
+  IncidentBreachSummary,
+  IncidentView,
+  Person,
+} from './incident-types.ts';
 import { viewIncident } from './incident-view.ts';
 
 /** The policy in force, with its calendar and runbooks. */
@@ -91,6 +97,14 @@ export interface IncidentDeps {
   customers: CustomerDirectory;
   customerLinks: IncidentCustomerDal;
   notices: IncidentNotices;
+  /** The breach summary the incident view shows; absent where breaches are not wired (tools, tests). */
+  breachSummary?: {
+    summaryFor(
+      db: Kysely<VigilDatabase>,
+      incident: Incident,
+      now: Date,
+    ): Promise<IncidentBreachSummary | null>;
+  };
 }
 
 const REFERENCE_PATTERN = /^INC-\d+$/;

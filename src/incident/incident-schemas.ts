@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { SLA_TARGET_NAMES } from '../sla/sla-targets.ts';
 import { TIMELINE_KINDS, type TimelineEntry } from '../timeline/timeline-types.ts';
-import { IMPACT_LEVELS, type IncidentView } from './incident-types.ts';
+import { type BreachClock, IMPACT_LEVELS, type IncidentView } from './incident-types.ts';
 import type { IncidentSummary } from './incident-view.ts';
 
 export const Instant = z.iso.datetime({ offset: true }).describe('ISO 8601 instant with an offset or Z');
@@ -72,6 +72,12 @@ const summaryShape = {
 
 export const IncidentSummarySchema = z.object(summaryShape).meta({ id: 'IncidentSummary' });
 
+const BreachClockSchema = z.object({
+  dueAt: z.string().nullable(),
+  metAt: z.string().nullable(),
+  state: z.string().describe('pending, at_risk, met, breached, not_required, not_started or information'),
+});
+
 export const IncidentSchema = z
   .object({
     ...summaryShape,
@@ -89,6 +95,17 @@ export const IncidentSchema = z
     affectedCustomers: z
       .array(z.object({ id: z.uuid(), name: z.string() }))
       .describe('Customers linked as affected, by name'),
+    breach: z
+      .object({
+        status: z.string(),
+        role: z.string(),
+        clocks: z.object({ customer: BreachClockSchema.nullable(), regulator: BreachClockSchema.nullable() }),
+        obligations: z.array(
+          BreachClockSchema.extend({ regime: z.string(), obligation: z.string(), name: z.string() }),
+        ),
+      })
+      .nullable()
+      .describe('The personal data breach recorded on the incident, with its legal clocks'),
   })
   .meta({ id: 'Incident' });
 
@@ -158,13 +175,34 @@ export function summaryJson(i: IncidentSummary): z.infer<typeof IncidentSummaryS
   };
 }
 
+function breachClockJson(c: BreachClock) {
+  return { dueAt: iso(c.dueAt), metAt: iso(c.metAt), state: c.state };
+}
+
 export function incidentJson(i: IncidentView): z.infer<typeof IncidentSchema> {
+  const { breach } = i;
   return {
     ...summaryJson(i),
     components: i.components,
     checklist: i.checklist,
     runbook: i.runbook,
     affectedCustomers: i.affectedCustomers.map((c) => ({ id: c.id, name: c.name })),
+    breach: breach
+      ? {
+          status: breach.status,
+          role: breach.role,
+          clocks: {
+            customer: breach.clocks.customer ? breachClockJson(breach.clocks.customer) : null,
+            regulator: breach.clocks.regulator ? breachClockJson(breach.clocks.regulator) : null,
+          },
+          obligations: breach.obligations.map((o) => ({
+            ...breachClockJson(o),
+            regime: o.regime,
+            obligation: o.obligation,
+            name: o.name,
+          })),
+        }
+      : null,
   };
 }
 

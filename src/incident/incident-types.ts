@@ -109,6 +109,23 @@ export interface IncidentView extends Incident {
   runbook: string | null;
   /** The customers linked as affected, by name. */
   affectedCustomers: AffectedCustomer[];
+  /** The personal data breach recorded on the incident, with its legal clocks; null when none is. */
+  breach: IncidentBreachSummary | null;
+}
+
+/** A legal clock of a breach, like the SLA clocks: due, met, state. */
+export interface BreachClock {
+  dueAt: Date | null;
+  metAt: Date | null;
+  state: string;
+}
+
+/** What the incident view shows of its breach record (the breach domain fills it in). */
+export interface IncidentBreachSummary {
+  status: string;
+  role: string;
+  clocks: { customer: BreachClock | null; regulator: BreachClock | null };
+  obligations: (BreachClock & { regime: string; obligation: string; name: string })[];
 }
 
 export interface IncidentFilter {

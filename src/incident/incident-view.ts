@@ -13,7 +13,7 @@ import type { ChecklistEntry, ClockView, Incident, IncidentView, Person } from '
 
 export type IncidentSummary = Omit<
   IncidentView,
-  'checklist' | 'components' | 'runbook' | 'affectedCustomers'
+  'checklist' | 'components' | 'runbook' | 'affectedCustomers' | 'breach'
 >;
 
 export function clockViews(clocks: readonly SlaClock[], now: Date): Record<SlaTargetName, ClockView | null> {
@@ -68,7 +68,7 @@ export async function summarise(
 
 /** The full view of one incident. */
 export async function viewIncident(
-  deps: Pick<IncidentDeps, 'details' | 'slaDal' | 'policy' | 'customerLinks'>,
+  deps: Pick<IncidentDeps, 'details' | 'slaDal' | 'policy' | 'customerLinks' | 'breachSummary'>,
   db: Kysely<VigilDatabase>,
   incident: Incident,
   now: Date,
@@ -89,5 +89,6 @@ export async function viewIncident(
     })),
   );
   const runbook = incident.category ? deps.policy.runbookSteps(incident.category, incident.phase) : null;
-  return { ...summary!, checklist, components, runbook, affectedCustomers };
+  const breach = (await deps.breachSummary?.summaryFor(db, incident, now)) ?? null;
+  return { ...summary!, checklist, components, runbook, affectedCustomers, breach };
 }

@@ -16,7 +16,8 @@ export type DomainErrorKind =
   | 'conflict'
   | 'forbidden'
   | 'unauthenticated'
-  | 'invalid_transition';
+  | 'invalid_transition'
+  | 'unprocessable';
 
 export abstract class DomainError extends Error {
   abstract readonly kind: DomainErrorKind;
@@ -60,6 +61,20 @@ export class InvalidTransition extends DomainError {
   constructor(
     message: string,
     readonly allowed: readonly string[],
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A well-formed request the rules refuse as it stands, naming the fields it
+ * needs: e.g. a late regulator submission without the reasons for the delay.
+ */
+export class Unprocessable extends DomainError {
+  readonly kind = 'unprocessable';
+  constructor(
+    readonly issues: readonly FieldIssue[],
+    message = issues.map((i) => `${i.field}: ${i.reason}`).join('; '),
   ) {
     super(message);
   }

@@ -265,14 +265,33 @@ describe('the built-in policy', () => {
   it('notifies the ICO 72 h (wall) from awareness and customers 72 h from confirmation', () => {
     const [gdpr] = policy.breachNotification.regimes;
     expect(gdpr?.id).toBe('uk-gdpr');
-    expect(gdpr?.regulator.from).toBe('awareness');
-    expect(gdpr?.customers.from).toBe('confirmation');
-    expect(gdpr?.regulator.clock).toBe('wall');
-    expect(gdpr?.customers.clock).toBe('wall');
-    expect(wallMilliseconds(gdpr!.regulator.within)).toBe(72 * 3_600_000);
-    expect(wallMilliseconds(gdpr!.customers.within)).toBe(72 * 3_600_000);
+    expect(gdpr?.enabled).toBe(true);
+    expect(gdpr?.appliesTo).toBe('personal_data_breach');
+    const byId = new Map(gdpr!.obligations.map((o) => [o.id, o]));
+    const regulator = byId.get('regulator')!;
+    const customers = byId.get('customers')!;
+    expect([regulator.audience, regulator.from, regulator.clock, regulator.when]).toEqual([
+      'regulator',
+      'awareness',
+      'wall',
+      'risk_to_rights',
+    ]);
+    expect([customers.audience, customers.from, customers.clock, customers.when]).toEqual([
+      'customers',
+      'confirmation',
+      'wall',
+      'always',
+    ]);
+    expect(byId.get('people')?.when).toBe('high_risk');
+    expect(wallMilliseconds(regulator.within)).toBe(72 * 3_600_000);
+    expect(wallMilliseconds(customers.within)).toBe(72 * 3_600_000);
     expect(gdpr?.delayReasonsRequiredWhenLate).toBe(true);
     expect(policy.breachNotification.registerEveryBreach).toBe(true);
+    expect(policy.breachNotification.warnBefore.map((d) => d.text)).toEqual([
+      '24 hours',
+      '12 hours',
+      '4 hours',
+    ]);
   });
 
   it('keeps telemetry 30 days from receipt, evidence 24 months from closure, and honours legal hold', () => {

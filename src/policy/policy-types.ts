@@ -10,6 +10,7 @@ import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import type { Weekday } from '../calendar/calendar-types.ts';
 import { detectionSchema } from '../detection/detection-schema.ts';
+import { breachNotificationSchema } from './policy-breach.ts';
 import { communicationsSchema } from './policy-communications.ts';
 import { checkPhaseOrder, checkPolicyRules, isKnownHolidayRegion, isValidLocalDate } from './policy-rules.ts';
 import {
@@ -23,6 +24,16 @@ import {
   uniqueList,
 } from './policy-schema-parts.ts';
 
+export type {
+  BreachNotification,
+  BreachObligationSpec,
+  BreachRegime,
+  LegalClock,
+  ObligationAudience,
+  ObligationCondition,
+  ObligationStart,
+  RegimeTrigger,
+} from './policy-breach.ts';
 export type { Communications, EmergencyPath, PolicyWebhook, TemplateEntry } from './policy-communications.ts';
 export { templateAudienceSchema } from './policy-communications.ts';
 export type { ClockKind, PolicyPerson } from './policy-schema-parts.ts';
@@ -204,25 +215,6 @@ const slaRulesSchema = z.strictObject({
   milestoneUpdate: clockSpecSchema,
 });
 
-const notificationDueSchema = z
-  .strictObject({
-    within: durationSchema,
-    clock: clockKindSchema,
-    from: z.enum(['awareness', 'confirmation']),
-  })
-  .superRefine((spec, ctx) => checkClockUnits(spec.within, spec.clock, ['within'], ctx));
-export type NotificationDue = z.infer<typeof notificationDueSchema>;
-
-const regimeSchema = z.strictObject({
-  id: idSchema,
-  name: textSchema,
-  authority: textSchema,
-  regulator: notificationDueSchema,
-  customers: notificationDueSchema,
-  delayReasonsRequiredWhenLate: z.boolean(),
-});
-export type BreachRegime = z.infer<typeof regimeSchema>;
-
 const retentionRuleSchema = <From extends string>(from: From) =>
   z.strictObject({ keep: durationSchema, from: z.literal(from) });
 
@@ -247,10 +239,8 @@ const policyObjectSchema = z.strictObject({
     regulatorContactApprover: idSchema,
     regulatorContactInputs: z.array(textSchema),
   }),
-  breachNotification: z.strictObject({
-    regimes: uniqueList(regimeSchema),
-    registerEveryBreach: z.boolean(),
-  }),
+  /** Legal regimes and their notification obligations (see policy-breach.ts). */
+  breachNotification: breachNotificationSchema,
   retention: z.strictObject({
     telemetry: retentionRuleSchema('receipt'),
     evidence: retentionRuleSchema('incident_closed'),

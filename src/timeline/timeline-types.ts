@@ -23,6 +23,7 @@ export const TIMELINE_KINDS = [
   'communication',
   'customers_linked',
   'customers_unlinked',
+  'breach',
 ] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 

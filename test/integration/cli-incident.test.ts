@@ -279,6 +279,46 @@ describe('vigil incident: one incident from declaration to eradication', () => {
     expect(replayed).not.toContain('opened');
   }, 60_000);
 
+  it('records and assesses a breach with `vigil breach`, and prints the register as CSV', async () => {
+    const set = ok(
+      await vigil(
+        ...['breach', 'set', ref, '--status', 'confirmed', '--aware', '2026-01-01T00:00:00Z'],
+        ...[
+          '--nature',
+          'confidentiality',
+          '--data',
+          'card numbers',
+          '--approx-people',
+          '40',
+          '--contact',
+          'dpo@example.com',
+        ],
+      ),
+    );
+    expect(set).toMatch(new RegExp(`^${ref} breach v1: confirmed, controller`));
+    expect(set).toMatch(/uk-gdpr\/regulator +breached/);
+    const assessed = ok(
+      await inProcess(
+        'breach',
+        'assess',
+        ref,
+        '--high-risk',
+        '--rationale',
+        'Card numbers in clear',
+        '--consulted',
+        'legal',
+      ),
+    );
+    expect(assessed).toContain('assessed: high risk: Card numbers in clear');
+    const csv = ok(await inProcess('breach', 'register')).split('\n');
+    expect(csv[0]).toMatch(/^reference,title,status,role,/);
+    expect(csv.some((line) => line.startsWith(`${ref},`) && line.includes('card numbers'))).toBe(true);
+    const json = JSON.parse(ok(await inProcess('breach', 'register', '--format', 'json'))) as {
+      reference: string;
+    }[];
+    expect(json.map((b) => b.reference)).toContain(ref);
+  }, 60_000);
+
   /** A command in this process, as `token` (an API or ingest token), against the test server. */
   async function inProcessWithToken(token: string, ...args: string[]): Promise<CliRun> {
     const out: string[] = [];

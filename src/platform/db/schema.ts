@@ -281,6 +281,53 @@ export interface IngestTokensTable {
   revoked_at: DbInstant | null;
 }
 
+export interface BreachRecordsTable {
+  incident_id: string;
+  version: number;
+  /** JSON of the record's current fields. */
+  data: string;
+  created_at: DbInstant;
+  updated_at: DbInstant;
+  updated_by: string;
+}
+
+export interface BreachRecordVersionsTable {
+  incident_id: string;
+  version: number;
+  data: string;
+  at: DbInstant;
+  by: string;
+}
+
+export interface BreachAssessmentsTable {
+  seq: Generated<number>;
+  incident_id: string;
+  data: string;
+  decided_at: DbInstant;
+  decided_by: string;
+}
+
+export interface BreachSubmissionsTable {
+  seq: Generated<number>;
+  id: string;
+  incident_id: string;
+  regime: string;
+  obligation: string;
+  status: string;
+  report: string;
+  follows_up: string | null;
+  created_at: DbInstant;
+  created_by: string;
+  approved_at: DbInstant | null;
+  approved_by: string | null;
+  submitted_at: DbInstant | null;
+  submitted_by: string | null;
+  method: string | null;
+  reference: string | null;
+  delay_reasons: string | null;
+  late: number | null;
+}
+
 export interface VigilDatabase {
   policy_versions: PolicyVersionsTable;
   users: UsersTable;
@@ -304,4 +351,8 @@ export interface VigilDatabase {
   incident_correlations: IncidentCorrelationsTable;
   incident_signals: IncidentSignalsTable;
   ingest_tokens: IngestTokensTable;
+  breach_records: BreachRecordsTable;
+  breach_record_versions: BreachRecordVersionsTable;
+  breach_assessments: BreachAssessmentsTable;
+  breach_submissions: BreachSubmissionsTable;
 }
