@@ -52,6 +52,23 @@ function submissionOf(r: Selectable<BreachSubmissionsTable>): BreachSubmission {
   };
 }
 
+/** The columns of a submission that change as it goes from draft to submitted. */
+function progressColumns(s: BreachSubmission) {
+  const at = (d: Date | null) => (d ? toDbInstant(d) : null);
+  return {
+    status: s.status,
+    report: JSON.stringify(s.report),
+    approved_at: at(s.approvedAt),
+    approved_by: s.approvedBy,
+    submitted_at: at(s.submittedAt),
+    submitted_by: s.submittedBy,
+    method: s.method,
+    reference: s.reference,
+    delay_reasons: s.delayReasons,
+    late: s.late === null ? null : s.late ? 1 : 0,
+  };
+}
+
 /** Queries of breach records, their versions, assessments and submissions. */
 export function createBreachDal() {
   return {
@@ -167,40 +184,17 @@ export function createBreachDal() {
           incident_id: s.incidentId,
           regime: s.regime,
           obligation: s.obligation,
-          status: s.status,
-          report: JSON.stringify(s.report),
           follows_up: s.followsUp,
           created_at: toDbInstant(s.createdAt),
           created_by: s.createdBy,
-          approved_at: s.approvedAt ? toDbInstant(s.approvedAt) : null,
-          approved_by: s.approvedBy,
-          submitted_at: s.submittedAt ? toDbInstant(s.submittedAt) : null,
-          submitted_by: s.submittedBy,
-          method: s.method,
-          reference: s.reference,
-          delay_reasons: s.delayReasons,
-          late: s.late === null ? null : s.late ? 1 : 0,
+          ...progressColumns(s),
         })
         .execute();
     },
 
+    /** Writes a submission's progress: its status, approval, submission and report. */
     async updateSubmission(trx: Transaction<VigilDatabase>, s: BreachSubmission): Promise<void> {
-      await trx
-        .updateTable('breach_submissions')
-        .set({
-          status: s.status,
-          report: JSON.stringify(s.report),
-          approved_at: s.approvedAt ? toDbInstant(s.approvedAt) : null,
-          approved_by: s.approvedBy,
-          submitted_at: s.submittedAt ? toDbInstant(s.submittedAt) : null,
-          submitted_by: s.submittedBy,
-          method: s.method,
-          reference: s.reference,
-          delay_reasons: s.delayReasons,
-          late: s.late === null ? null : s.late ? 1 : 0,
-        })
-        .where('id', '=', s.id)
-        .execute();
+      await trx.updateTable('breach_submissions').set(progressColumns(s)).where('id', '=', s.id).execute();
     },
 
     async listSubmissions(db: Executor, incidentId: string): Promise<BreachSubmission[]> {

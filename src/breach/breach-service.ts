@@ -7,7 +7,7 @@
  * with when, how and the authority's reference, late only with reasons.
  */
 import { randomUUID } from 'node:crypto';
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { formatActor } from '../audit/audit-chain.ts';
 import type { Principal } from '../identity/identity-types.ts';
 import {
@@ -108,17 +108,31 @@ export function createBreachService(deps: { incident: IncidentDeps; dal: BreachD
     });
   }
 
+  /** The record, assessments, submissions and obligations of an incident's breach, read through `trx`. */
+  async function stateOf(
+    executor: Kysely<VigilDatabase> | Transaction<VigilDatabase>,
+    incidentId: string,
+    now: Date,
+  ) {
+    const current = await dal.findRecord(executor, incidentId);
+    const assessments = await dal.listAssessments(executor, incidentId);
+    const assessment = assessments.at(-1) ?? null;
+    const submissions = await dal.listSubmissions(executor, incidentId);
+    const obligations = current ? obligationsOf(current.record, assessment, submissions, now) : [];
+    return { current, assessments, assessment, submissions, obligations };
+  }
+
   function clockView(o: Obligation | undefined): BreachClockView | null {
     return o ? { dueAt: o.dueAt, metAt: o.metAt, state: o.state } : null;
   }
 
   async function view(incident: Incident, now: Date): Promise<BreachView> {
-    const current = await dal.findRecord(db, incident.id);
+    const { current, assessments, assessment, submissions, obligations } = await stateOf(
+      db,
+      incident.id,
+      now,
+    );
     if (!current) throw new NotFound('breach record of incident', incident.reference);
-    const assessments = await dal.listAssessments(db, incident.id);
-    const assessment = assessments.at(-1) ?? null;
-    const submissions = await dal.listSubmissions(db, incident.id);
-    const obligations = obligationsOf(current.record, assessment, submissions, now);
     const firstRegime = obligations[0]?.regime;
     const ofFirst = obligations.filter((o) => o.regime === firstRegime);
     return {
@@ -313,16 +327,10 @@ export function createBreachService(deps: { incident: IncidentDeps; dal: BreachD
       input: { regime: string; obligation: string; followsUp?: string | undefined },
     ): Promise<BreachView> {
       const { incident, now } = await onIncident(idOrReference, async (trx, incident, now) => {
-        const current = await dal.findRecord(trx, incident.id);
+        const { current, assessment, submissions, obligations } = await stateOf(trx, incident.id, now);
         if (!current)
           throw new Conflict(`${incident.reference} has no breach record: record the breach first`);
-        const assessments = await dal.listAssessments(trx, incident.id);
-        const submissions = await dal.listSubmissions(trx, incident.id);
-        const obligation = requireObligation(
-          obligationsOf(current.record, assessments.at(-1) ?? null, submissions, now),
-          input.regime,
-          input.obligation,
-        );
+        const obligation = requireObligation(obligations, input.regime, input.obligation);
         if (
           input.followsUp &&
           !submissions.some((s) => s.id === input.followsUp && s.status === 'submitted')
@@ -343,7 +351,7 @@ export function createBreachService(deps: { incident: IncidentDeps; dal: BreachD
             incident,
             record: current.record,
             obligation,
-            assessment: assessments.at(-1) ?? null,
+            assessment,
           }),
           followsUp: input.followsUp ?? null,
           createdAt: now,
@@ -423,14 +431,8 @@ export function createBreachService(deps: { incident: IncidentDeps; dal: BreachD
       const { incident, now } = await onIncident(idOrReference, async (trx, incident, now) => {
         const submission = await findSubmission(trx, incident.id, id);
         if (submission.status === 'submitted') throw new Conflict(`submission ${id} is already submitted`);
-        const current = (await dal.findRecord(trx, incident.id))!;
-        const assessments = await dal.listAssessments(trx, incident.id);
-        const submissions = await dal.listSubmissions(trx, incident.id);
-        const obligation = requireObligation(
-          obligationsOf(current.record, assessments.at(-1) ?? null, submissions, now),
-          submission.regime,
-          submission.obligation,
-        );
+        const { obligations } = await stateOf(trx, incident.id, now);
+        const obligation = requireObligation(obligations, submission.regime, submission.obligation);
         if (obligation.audience === 'regulator' && submission.status !== 'approved') {
           throw new Conflict(
             `a report to a regulator needs approval by the incident's ${approverRole} before it is submitted`,
@@ -494,11 +496,8 @@ export function createBreachService(deps: { incident: IncidentDeps; dal: BreachD
       at: Date,
       communicationId: string,
     ) {
-      const current = await dal.findRecord(trx, incident.id);
-      if (!current) return;
-      const assessments = await dal.listAssessments(trx, incident.id);
-      const submissions = await dal.listSubmissions(trx, incident.id);
-      for (const o of obligationsOf(current.record, assessments.at(-1) ?? null, submissions, at)) {
+      const { obligations } = await stateOf(trx, incident.id, at);
+      for (const o of obligations) {
         if (o.audience !== 'customers' || o.metAt || o.state === 'not_required' || o.state === 'not_started')
           continue;
         await dal.insertSubmission(trx, {
