@@ -9,6 +9,8 @@ import * as customers from './0004-customers.ts';
 import * as communications from './0005-communications.ts';
 import * as signals from './0006-signals.ts';
 import * as breaches from './0007-breaches.ts';
+import * as reviews from './0008-reviews.ts';
+import * as exercises from './0009-exercises.ts';
 
 export const migrations = [
   { name: '0001-foundation', module: foundation },
@@ -18,4 +20,6 @@ export const migrations = [
   { name: '0005-communications', module: communications },
   { name: '0006-signals', module: signals },
   { name: '0007-breaches', module: breaches },
+  { name: '0008-reviews', module: reviews },
+  { name: '0009-exercises', module: exercises },
 ] as const;

@@ -22,12 +22,17 @@ import {
 } from '../communication/communication-service.ts';
 import { createDeliveryDelayAlert } from '../communication/delivery-delay-alert.ts';
 import { createWebhookChannel } from '../communication/webhook-channel.ts';
+import { registerComplianceRoutes } from '../compliance/compliance-routes.ts';
+import { createComplianceService } from '../compliance/compliance-service.ts';
 import { type CustomerDal, createCustomerDal } from '../customer/customer-dal.ts';
 import { registerCustomerRoutes } from '../customer/customer-routes.ts';
 import { type CustomerService, createCustomerService } from '../customer/customer-service.ts';
 import { createDetector, rulesFromPolicy } from '../detection/detector.ts';
 import { createEngine } from '../engine/engine.ts';
 import type { Engine } from '../engine/engine-types.ts';
+import { createExerciseCadenceModule } from '../exercise/exercise-cadence-module.ts';
+import { registerExerciseRoutes } from '../exercise/exercise-routes.ts';
+import { createExerciseService, type ExerciseService } from '../exercise/exercise-service.ts';
 import { registerHealthRoutes } from '../http/health-routes.ts';
 import { buildHttpServer } from '../http/server.ts';
 import { createIdentityDal, type IdentityDal } from '../identity/identity-dal.ts';
@@ -84,6 +89,10 @@ import {
 } from '../policy/policy-loader.ts';
 import { createPolicyVersionDal } from '../policy/policy-version-dal.ts';
 import { createPolicyVersionService } from '../policy/policy-version-service.ts';
+import { createActionReminderModule } from '../review/action-reminder-module.ts';
+import { createReviewDal } from '../review/review-dal.ts';
+import { registerReviewRoutes } from '../review/review-routes.ts';
+import { createReviewService, type ReviewService } from '../review/review-service.ts';
 import { createLiveWindows } from '../signal/live-windows.ts';
 import { createSignalDal } from '../signal/signal-dal.ts';
 import { createSignalIngestService, type SignalIngestService } from '../signal/signal-ingest-service.ts';
@@ -130,6 +139,8 @@ export interface Vigil {
   signals: SignalIngestService;
   ingestTokens: IngestTokenService;
   breaches: BreachService;
+  reviews: ReviewService;
+  exercises: ExerciseService;
   /** Everything incident use cases share; the engine's modules build on it too. */
   incidentDeps: IncidentDeps;
   /** The background engine; `vigil serve` starts it, tests drive `runCycle()` with a fake clock. */
@@ -231,6 +242,10 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
       messages: engineMessages,
     }),
   };
+  const reviewDal = createReviewDal();
+  const reviews = createReviewService({ incident: incidentDeps, dal: reviewDal });
+  incidentDeps.reviewGate = reviews;
+  const exercises = createExerciseService({ db, audit, clock, policy: policy.policy });
   const breachDal = createBreachDal();
   const breaches = createBreachService({ incident: incidentDeps, dal: breachDal });
   incidentDeps.breachSummary = {
@@ -324,6 +339,8 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
         timeline,
         audit,
       }),
+      createActionReminderModule({ db, dal: reviewDal, incident: incidentDeps, outbox, audit }),
+      createExerciseCadenceModule({ db, exercises, outbox, policy: policy.policy }),
       // After the clock modules, so an escalation goes out in the cycle that recorded it.
       createOutboxDeliveryModule({
         db,
@@ -370,6 +387,19 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
       (app) => registerIncidentCustomerRoutes(app, { affected: affectedCustomers }),
       (app) => registerCommunicationRoutes(app, { communications }),
       (app) => registerBreachRoutes(app, { breaches }),
+      (app) => registerReviewRoutes(app, { reviews }),
+      (app) => registerExerciseRoutes(app, { exercises, reviews }),
+      (app) =>
+        registerComplianceRoutes(app, {
+          compliance: createComplianceService({
+            incidents,
+            reviews,
+            exercises,
+            breaches,
+            policy: policy.policy,
+            clock,
+          }),
+        }),
       (app) => registerOutboxRoutes(app, { db, dal: outboxDal, clock, alertAfterMs }),
       (app) => registerIngestTokenRoutes(app, { tokens: ingestTokens }),
       (app) =>
@@ -401,6 +431,8 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
     signals,
     ingestTokens,
     breaches,
+    reviews,
+    exercises,
     incidentDeps,
     engine,
     http,

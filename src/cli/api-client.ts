@@ -31,6 +31,8 @@ export interface ApiClient {
   delete<T>(path: string, body?: unknown): Promise<T>;
   /** PUT with a JSON body. */
   put<T>(path: string, body: unknown): Promise<T>;
+  /** PATCH with a JSON body. */
+  patch<T>(path: string, body: unknown): Promise<T>;
   /** POST of a body sent as is, e.g. NDJSON, with its content type. */
   postText<T>(path: string, body: string, contentType: string): Promise<T>;
 }
@@ -68,6 +70,7 @@ export function createApiClient(options: { url: string; token: string | undefine
     post: (path, body) => call('POST', path, body),
     delete: (path, body) => call('DELETE', path, body),
     put: (path, body) => call('PUT', path, body),
+    patch: (path, body) => call('PATCH', path, body),
     postText: (path, text, contentType) => call('POST', path, undefined, { text, contentType }),
   };
 }

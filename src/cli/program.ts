@@ -9,8 +9,10 @@ import { registerBreachCommands } from './breach-command.ts';
 import type { CliIo } from './cli-io.ts';
 import { registerCommsCommands } from './comms-command.ts';
 import { registerCustomerCommands } from './customer-command.ts';
+import { registerExerciseCommands } from './exercise-command.ts';
 import { registerIncidentCommands } from './incident-command.ts';
 import { registerPolicyCommands } from './policy-command.ts';
+import { registerReviewCommands } from './review-command.ts';
 import { registerServeCommands } from './serve-command.ts';
 import { registerSignalCommands } from './signal-command.ts';
 import { registerSlaCommands } from './sla-command.ts';
@@ -34,6 +36,8 @@ export function buildProgram(io: CliIo): Command {
   registerCommsCommands(program, io);
   registerSignalCommands(program, io);
   registerBreachCommands(program, io);
+  registerReviewCommands(program, io);
+  registerExerciseCommands(program, io);
   return program;
 }
 

@@ -97,6 +97,10 @@ export interface IncidentDeps {
   customers: CustomerDirectory;
   customerLinks: IncidentCustomerDal;
   notices: IncidentNotices;
+  /** Why an incident may not close yet (a review the policy requires), or null; absent where reviews are not wired. */
+  reviewGate?: {
+    closeBlocker(trx: Transaction<VigilDatabase>, incident: Incident): Promise<string | null>;
+  };
   /** The breach summary the incident view shows; absent where breaches are not wired (tools, tests). */
   breachSummary?: {
     summaryFor(

@@ -76,6 +76,10 @@ export function createIncidentPhaseService(deps: IncidentDeps) {
       );
     }
     if (unchecked.length > 0) requireReason(input.reason, 'to override unchecked checklist items');
+    if (input.phase === closedPhase) {
+      const blocker = await deps.reviewGate?.closeBlocker(trx, incident);
+      if (blocker) throw new Conflict(blocker);
+    }
     await dal.update(trx, incident.id, {
       phase: input.phase,
       closed_at: input.phase === closedPhase ? toDbInstant(now) : null,

@@ -319,6 +319,62 @@ describe('vigil incident: one incident from declaration to eradication', () => {
     expect(json.map((b) => b.reference)).toContain(ref);
   }, 60_000);
 
+  it('tracks an action and shows the review with `vigil action` and `vigil review`', async () => {
+    const added = ok(
+      await vigil(
+        'action',
+        'add',
+        ref,
+        '--title',
+        'Rotate card keys',
+        '--kind',
+        'corrective',
+        '--owner',
+        'rita@example.com',
+        '--due',
+        '2099-01-31',
+      ),
+    );
+    expect(added.trimEnd()).toMatch(
+      /^[0-9a-f-]{36} {2}2099-01-31 {2}open +corrective +rita@example\.com {2}Rotate card keys$/,
+    );
+    const id = added.split(' ')[0]!;
+    expect(ok(await inProcess('action', 'list', '--owner', 'rita@example.com'))).toContain(id);
+    expect(ok(await inProcess('action', 'list', '--overdue'))).toBe('no actions');
+    expect(ok(await inProcess('action', 'update', id, '--status', 'in_progress'))).toContain('in_progress');
+    const shown = ok(await inProcess('review', 'show', ref));
+    expect(shown.split('\n')[0]).toBe(`${ref} review: not written; required before closing`);
+    expect(shown).toContain('Rotate card keys');
+  }, 60_000);
+
+  it('plans and completes an exercise, and prints the compliance status with `vigil status`', async () => {
+    const scenario = fileURLToPath(new URL('../../docs/examples/exercise-brute-force.md', import.meta.url));
+    const planned = ok(
+      await inProcess(
+        'exercise',
+        'plan',
+        '--title',
+        'Brute force drill',
+        '--scenario',
+        scenario,
+        '--on',
+        '2099-01-15',
+        '--facilitator',
+        'rita@example.com',
+      ),
+    );
+    expect(planned).toMatch(/^[0-9a-f-]{36} {2}2099-01-15 {2}planned +Brute force drill$/);
+    const id = planned.split(' ')[0]!;
+    expect(ok(await inProcess('exercise', 'complete', id, '--findings', 'The DPO was not called'))).toContain(
+      'completed',
+    );
+    expect(ok(await inProcess('exercise', 'list')).split('\n')[0]).toMatch(/^next due \S+ \(on track\)$/);
+    const status = ok(await vigil('status'));
+    expect(status.split('\n')[0]).toBe('Needs attention:');
+    expect(status).toMatch(/incidents with breached response clocks: \d+/);
+    expect(status).toMatch(/next tabletop exercise due \S+ \(on track; last \d{4}-\d\d-\d\d\)/);
+  }, 60_000);
+
   /** A command in this process, as `token` (an API or ingest token), against the test server. */
   async function inProcessWithToken(token: string, ...args: string[]): Promise<CliRun> {
     const out: string[] = [];

@@ -154,7 +154,21 @@ describeEachDatabase('a critical incident from declaration to closure', (dialect
     });
   });
 
-  it('closes, and reopens only with a reason', async () => {
+  it('closes once its post-incident review is approved, and reopens only with a reason', async () => {
+    const refused = await d.act(id, 'phase', { phase: 'closed' }, 409);
+    expect(refused.detail).toContain('needs a post-incident review');
+    const review = {
+      summary: 'Customer data was read through a stolen key.',
+      rootCause: 'The key was committed to a public repository.',
+      impact: 'Order history of 40 customers.',
+      lessons: 'Scan repositories for secrets.',
+      customerSummary: 'A key was exposed; it is revoked.',
+    };
+    await t.api({ method: 'PUT', url: `/api/v1/incidents/${id}/review`, payload: review });
+    await d.act(id, 'review/submit');
+    // The review approver is the incident's owner: the primary owner hands over to the admin, who approves.
+    await d.act(id, 'handover', { to: 'admin@localhost', reason: 'the admin chairs the review' });
+    await d.act(id, 'review/approve');
     const closed = await d.act(id, 'phase', { phase: 'closed' });
     expect(closed.closedAt).toEqual(expect.any(String));
     expect((await d.act(id, 'phase', { phase: 'recover' }, 400)).errors[0].field).toBe('body.reason');

@@ -328,6 +328,58 @@ export interface BreachSubmissionsTable {
   late: number | null;
 }
 
+export interface ReviewsTable {
+  incident_id: string;
+  state: string;
+  version: number;
+  content: string;
+  updated_at: DbInstant;
+  updated_by: string;
+  submitted_at: DbInstant | null;
+  approved_at: DbInstant | null;
+  approved_by: string | null;
+}
+
+export interface CorrectiveActionsTable {
+  seq: Generated<number>;
+  id: string;
+  incident_id: string | null;
+  exercise_id: string | null;
+  title: string;
+  kind: string;
+  owner: string;
+  /** `YYYY-MM-DD`. */
+  due_date: string;
+  status: string;
+  wont_do_reason: string | null;
+  signed_off_by: string | null;
+  /** JSON array of `{kind, ref}`. */
+  links: string;
+  created_at: DbInstant;
+  created_by: string;
+  updated_at: DbInstant;
+  done_at: DbInstant | null;
+}
+
+export interface ExercisesTable {
+  id: string;
+  title: string;
+  scenario: string;
+  /** `YYYY-MM-DD`. */
+  scheduled_for: string;
+  facilitator: string;
+  /** JSON array of emails or names. */
+  participants: string;
+  /** `planned` or `completed`. */
+  status: string;
+  findings: string | null;
+  /** `YYYY-MM-DD`. */
+  completed_on: string | null;
+  created_at: DbInstant;
+  created_by: string;
+  updated_at: DbInstant;
+}
+
 export interface VigilDatabase {
   policy_versions: PolicyVersionsTable;
   users: UsersTable;
@@ -355,4 +407,7 @@ export interface VigilDatabase {
   breach_record_versions: BreachRecordVersionsTable;
   breach_assessments: BreachAssessmentsTable;
   breach_submissions: BreachSubmissionsTable;
+  reviews: ReviewsTable;
+  corrective_actions: CorrectiveActionsTable;
+  exercises: ExercisesTable;
 }

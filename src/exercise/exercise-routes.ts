@@ -1,0 +1,139 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requirePrincipal } from '../http/authentication.ts';
+import { problemResponses } from '../http/problem.ts';
+import { UserEmail } from '../identity/user-email.ts';
+import { actionJson } from '../review/review-routes.ts';
+import type { ReviewService } from '../review/review-service.ts';
+import { ACTION_KINDS } from '../review/review-types.ts';
+import type { ExerciseCadence } from './exercise-cadence.ts';
+import type { Exercise, ExerciseService } from './exercise-service.ts';
+
+const Text = (max: number) => z.string().trim().max(max);
+const Loose = z.object({}).passthrough();
+const Params = z.object({ xid: z.uuid() }).strict();
+
+export function exerciseJson(e: Exercise) {
+  return { ...e, createdAt: e.createdAt.toISOString(), updatedAt: e.updatedAt.toISOString() };
+}
+
+export function cadenceJson(c: ExerciseCadence) {
+  return { ...c, nextDueAt: c.nextDueAt.toISOString(), warnFrom: c.warnFrom.toISOString() };
+}
+
+/** `/api/v1/exercises`: tabletop exercises and the policy's cadence. */
+export function registerExerciseRoutes(
+  app: FastifyInstance,
+  deps: { exercises: ExerciseService; reviews: Pick<ReviewService, 'addExerciseAction'> },
+): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const { exercises, reviews } = deps;
+  const tags = ['exercises'];
+
+  api.post(
+    '/api/v1/exercises',
+    {
+      schema: {
+        tags,
+        summary: 'Plan a tabletop exercise',
+        body: z
+          .object({
+            title: Text(300).min(1),
+            scenario: Text(50_000).min(1),
+            scheduledFor: z.iso.date(),
+            facilitator: UserEmail,
+            participants: z.array(Text(300).min(1)).max(100).default([]),
+          })
+          .strict(),
+        response: { 201: Loose, ...problemResponses(400, 401, 413, 415) },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(exerciseJson(await exercises.create(requirePrincipal(request), request.body))),
+  );
+
+  api.get(
+    '/api/v1/exercises',
+    {
+      schema: {
+        tags,
+        summary: 'Exercises, newest first, with the cadence the policy asks for',
+        response: { 200: z.object({ items: z.array(Loose), cadence: Loose }), ...problemResponses(401) },
+      },
+    },
+    async (request) => {
+      requirePrincipal(request);
+      return {
+        items: (await exercises.list()).map(exerciseJson),
+        cadence: cadenceJson(await exercises.cadence()),
+      };
+    },
+  );
+
+  api.get(
+    '/api/v1/exercises/:xid',
+    {
+      schema: {
+        tags,
+        summary: 'One exercise',
+        params: Params,
+        response: { 200: Loose, ...problemResponses(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      requirePrincipal(request);
+      return exerciseJson(await exercises.get(request.params.xid));
+    },
+  );
+
+  api.post(
+    '/api/v1/exercises/:xid/complete',
+    {
+      schema: {
+        tags,
+        summary: 'Record that the exercise took place, with its findings',
+        params: Params,
+        body: z
+          .object({
+            findings: Text(50_000).min(1),
+            completedOn: z.iso.date().optional(),
+            participants: z.array(Text(300).min(1)).max(100).optional(),
+          })
+          .strict(),
+        response: { 200: Loose, ...problemResponses(400, 401, 404, 409, 413, 415) },
+      },
+    },
+    async (request) =>
+      exerciseJson(await exercises.complete(requirePrincipal(request), request.params.xid, request.body)),
+  );
+
+  api.post(
+    '/api/v1/exercises/:xid/actions',
+    {
+      schema: {
+        tags,
+        summary: 'Add an action that came out of the exercise',
+        params: Params,
+        body: z
+          .object({
+            title: Text(500).min(1),
+            kind: z.enum(ACTION_KINDS),
+            owner: UserEmail,
+            dueDate: z.iso.date(),
+          })
+          .strict(),
+        response: { 201: Loose, ...problemResponses(400, 401, 404, 413, 415) },
+      },
+    },
+    async (request, reply) => {
+      await exercises.get(request.params.xid);
+      const action = await reviews.addExerciseAction(
+        requirePrincipal(request),
+        request.params.xid,
+        request.body,
+      );
+      return reply.code(201).send(actionJson(action));
+    },
+  );
+}
