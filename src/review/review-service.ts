@@ -1,34 +1,22 @@
 /**
- * Post-incident reviews and corrective actions. A review is drafted, sent
- * for review, and approved by the holder of the policy's review-approver
- * role on the incident; an incident whose highest severity ever is one the
- * policy names cannot close without an approved review. Actions carry an
- * owner and a target date, and a "won't do" needs a reason and the owner's
- * own sign-off.
+ * Post-incident reviews. A review is drafted, sent for review, and approved
+ * by the holder of the policy's review-approver role on the incident; an
+ * incident whose highest severity ever is one the policy names cannot close
+ * without an approved review. The service also holds the review's corrective
+ * and preventive actions, whose operations live in action-service.ts.
  */
-import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
-import { DateTime } from 'luxon';
 import { formatActor } from '../audit/audit-chain.ts';
 import type { Principal } from '../identity/identity-types.ts';
-import {
-  actorOf,
-  findIncident,
-  type IncidentDeps,
-  recordIncidentEvent,
-} from '../incident/incident-context.ts';
+import { actorOf, findIncident, recordIncidentEvent } from '../incident/incident-context.ts';
 import type { Incident } from '../incident/incident-types.ts';
-import { toDbInstant } from '../platform/db/instant-codec.ts';
 import type { VigilDatabase } from '../platform/db/schema.ts';
-import { Conflict, Forbidden, NotFound, ValidationFailed } from '../platform/errors.ts';
-import type { ActionFilter, ReviewDal } from './review-dal.ts';
-import type {
-  ActionStatus,
-  CorrectiveAction,
-  Review,
-  ReviewImpact,
-  TimelineAnnotation,
-} from './review-types.ts';
+import { Conflict, Forbidden, NotFound } from '../platform/errors.ts';
+import { createActionOperations } from './action-service.ts';
+import { createIncidentRunner, type ReviewDeps } from './review-context.ts';
+import type { CorrectiveAction, Review, ReviewImpact, TimelineAnnotation } from './review-types.ts';
+
+export { localDate } from './review-dates.ts';
 
 /** The content of a review as people write it. */
 export interface ReviewInput {
@@ -43,6 +31,7 @@ export interface ReviewInput {
   annotations?: TimelineAnnotation[] | undefined;
 }
 
+/** An incident's review, if written, and its actions, as the API shows them. */
 export interface ReviewView {
   incidentId: string;
   reference: string;
@@ -52,33 +41,18 @@ export interface ReviewView {
   actions: CorrectiveAction[];
 }
 
-/** The local date (`YYYY-MM-DD`) of `at` in `zone`: the day action target dates are compared with. */
-export function localDate(at: Date, zone: string): string {
-  return DateTime.fromJSDate(at, { zone }).toISODate()!;
-}
-
-export function createReviewService(deps: { incident: IncidentDeps; dal: ReviewDal }) {
+/**
+ * The review service: the review's use cases (`closeBlocker`, `get`, `put`,
+ * `submit`, `approve`, `document`) and its actions' (see action-service.ts).
+ */
+export function createReviewService(deps: ReviewDeps) {
   const { incident: incidentDeps, dal } = deps;
-  const { db, clock, policy, details } = incidentDeps;
+  const { db, policy, details } = incidentDeps;
   const rules = policy.policy.reviews;
   const zone = policy.policy.time.timeZone;
+  const onIncident = createIncidentRunner(incidentDeps);
 
   const required = (incident: Incident) => rules.requiredForSeverities.includes(incident.highestSeverity);
-
-  async function onIncident<T>(
-    idOrReference: string,
-    work: (trx: Transaction<VigilDatabase>, incident: Incident, now: Date) => Promise<T>,
-  ): Promise<{ incident: Incident; result: T }> {
-    const now = clock.now();
-    const found = await findIncident(incidentDeps.dal, db, idOrReference);
-    const result = await db.transaction().execute(async (trx) => {
-      const record = (await incidentDeps.dal.findById(trx, found.incident.id))!;
-      const value = await work(trx, record.incident, now);
-      await incidentDeps.dal.update(trx, record.incident.id, { updated_at: toDbInstant(now) });
-      return value;
-    });
-    return { incident: found.incident, result };
-  }
 
   async function view(incident: Incident): Promise<ReviewView> {
     return {
@@ -94,13 +68,6 @@ export function createReviewService(deps: { incident: IncidentDeps; dal: ReviewD
     const review = await dal.findReview(trx, incident.id);
     if (!review) throw new Conflict(`${incident.reference} has no review yet: write one with PUT .../review`);
     return review;
-  }
-
-  function checkDueDate(dueDate: string, now: Date, field: string): void {
-    if (!DateTime.fromISO(dueDate, { zone }).isValid)
-      throw new ValidationFailed([{ field, reason: 'must be a real date YYYY-MM-DD' }]);
-    if (dueDate < localDate(now, zone))
-      throw new ValidationFailed([{ field, reason: 'must not be in the past' }]);
   }
 
   return {
@@ -226,147 +193,6 @@ export function createReviewService(deps: { incident: IncidentDeps; dal: ReviewD
       return view(incident);
     },
 
-    /** Adds a corrective or preventive action to an incident. */
-    async addAction(
-      principal: Principal,
-      idOrReference: string,
-      input: {
-        title: string;
-        kind: CorrectiveAction['kind'];
-        owner: string;
-        dueDate: string;
-        links?: CorrectiveAction['links'] | undefined;
-      },
-    ): Promise<CorrectiveAction> {
-      const { result } = await onIncident(idOrReference, async (trx, incident, now) => {
-        checkDueDate(input.dueDate, now, 'body.dueDate');
-        const actor = actorOf(principal);
-        const action: CorrectiveAction = {
-          id: randomUUID(),
-          incidentId: incident.id,
-          exerciseId: null,
-          title: input.title,
-          kind: input.kind,
-          owner: input.owner.toLowerCase(),
-          dueDate: input.dueDate,
-          status: 'open',
-          wontDoReason: null,
-          signedOffBy: null,
-          links: input.links ?? [],
-          createdAt: now,
-          createdBy: formatActor(actor),
-          updatedAt: now,
-          doneAt: null,
-        };
-        await dal.insertAction(trx, action);
-        await recordIncidentEvent(incidentDeps, trx, {
-          incidentId: incident.id,
-          actor,
-          at: now,
-          kind: 'note',
-          action: 'action.created',
-          summary: `${action.kind} action for ${action.owner}, due ${action.dueDate}: ${action.title}`,
-          data: { actionId: action.id, kind: action.kind, owner: action.owner, dueDate: action.dueDate },
-        });
-        return action;
-      });
-      return result;
-    },
-
-    /** Adds an action that came out of a tabletop exercise (no incident). */
-    async addExerciseAction(
-      principal: Principal,
-      exerciseId: string,
-      input: {
-        title: string;
-        kind: CorrectiveAction['kind'];
-        owner: string;
-        dueDate: string;
-        links?: CorrectiveAction['links'] | undefined;
-      },
-    ): Promise<CorrectiveAction> {
-      const now = clock.now();
-      checkDueDate(input.dueDate, now, 'body.dueDate');
-      const actor = actorOf(principal);
-      const action: CorrectiveAction = {
-        id: randomUUID(),
-        incidentId: null,
-        exerciseId,
-        title: input.title,
-        kind: input.kind,
-        owner: input.owner.toLowerCase(),
-        dueDate: input.dueDate,
-        status: 'open',
-        wontDoReason: null,
-        signedOffBy: null,
-        links: input.links ?? [],
-        createdAt: now,
-        createdBy: formatActor(actor),
-        updatedAt: now,
-        doneAt: null,
-      };
-      await db.transaction().execute((trx) => dal.insertAction(trx, action));
-      return action;
-    },
-
-    /**
-     * Moves an action on: status (won't-do needs a reason, given by its owner
-     * as the sign-off), owner or target date. Done and won't-do are final.
-     */
-    async updateAction(
-      principal: Principal,
-      id: string,
-      input: {
-        status?: ActionStatus | undefined;
-        wontDoReason?: string | undefined;
-        owner?: string | undefined;
-        dueDate?: string | undefined;
-      },
-    ): Promise<CorrectiveAction> {
-      const now = clock.now();
-      return db.transaction().execute(async (trx) => {
-        const action = await dal.findAction(trx, id);
-        if (!action) throw new NotFound('action', id);
-        if (action.status === 'done' || action.status === 'wont_do')
-          throw new Conflict(`action ${id} is already ${action.status}`);
-        const actor = actorOf(principal);
-        const next: CorrectiveAction = { ...action, updatedAt: now };
-        if (input.dueDate !== undefined) {
-          checkDueDate(input.dueDate, now, 'body.dueDate');
-          next.dueDate = input.dueDate;
-        }
-        if (input.owner !== undefined) next.owner = input.owner.toLowerCase();
-        if (input.status === 'wont_do') {
-          if (!input.wontDoReason?.trim())
-            throw new ValidationFailed([
-              { field: 'body.wontDoReason', reason: "is required to close an action as won't do" },
-            ]);
-          if (principal.user.email.toLowerCase() !== action.owner) {
-            throw new Forbidden(
-              `only the action's owner (${action.owner}) can sign off that it will not be done`,
-            );
-          }
-          next.wontDoReason = input.wontDoReason.trim();
-          next.signedOffBy = formatActor(actor);
-        }
-        if (input.status) next.status = input.status;
-        if (input.status === 'done' || input.status === 'wont_do') next.doneAt = now;
-        await dal.updateAction(trx, next);
-        if (action.incidentId) {
-          await recordIncidentEvent(incidentDeps, trx, {
-            incidentId: action.incidentId,
-            actor,
-            at: now,
-            kind: 'note',
-            action: 'action.updated',
-            summary: `action "${action.title}": ${next.status}${next.wontDoReason && input.status === 'wont_do' ? ` (${next.wontDoReason})` : ''}`,
-            data: { actionId: id, status: next.status, owner: next.owner, dueDate: next.dueDate },
-          });
-        }
-        return next;
-      });
-    },
-
     /** Everything a review document (Markdown or PDF) is made of. 404 without a review. */
     async document(idOrReference: string) {
       const { incident } = await findIncident(incidentDeps.dal, db, idOrReference);
@@ -398,16 +224,7 @@ export function createReviewService(deps: { incident: IncidentDeps; dal: ReviewD
       };
     },
 
-    /** Actions by target date; `overdue` keeps those open past their date in the policy's time zone. */
-    async listActions(
-      filter: Omit<ActionFilter, 'overdueBefore'> & { overdue?: boolean | undefined },
-    ): Promise<CorrectiveAction[]> {
-      const { overdue, ...rest } = filter;
-      return dal.listActions(db, {
-        ...rest,
-        ...(overdue ? { overdueBefore: localDate(clock.now(), zone) } : {}),
-      });
-    },
+    ...createActionOperations(deps),
   };
 }
 
