@@ -4,9 +4,8 @@
  * building the view, and running a change in a transaction on the incident.
  */
 import type { Kysely, Transaction } from 'kysely';
-import { findIncident, type IncidentDeps } from '../incident/incident-context.ts';
+import { type IncidentDeps, type IncidentWork, workOnIncident } from '../incident/incident-context.ts';
 import type { Incident } from '../incident/incident-types.ts';
-import { toDbInstant } from '../platform/db/instant-codec.ts';
 import type { VigilDatabase } from '../platform/db/schema.ts';
 import { NotFound } from '../platform/errors.ts';
 import type { BreachDal } from './breach-dal.ts';
@@ -61,7 +60,7 @@ function clockView(o: Obligation | undefined): BreachClockView | null {
 /** The shared reads and the transaction helper of the breach use cases. */
 export function createBreachState(deps: BreachDeps) {
   const { incident: incidentDeps, dal } = deps;
-  const { db, clock, policy } = incidentDeps;
+  const { db, policy } = incidentDeps;
 
   function obligationsOf(
     record: StoredBreachRecord,
@@ -134,20 +133,8 @@ export function createBreachState(deps: BreachDeps) {
   }
 
   /** Runs `work` in a transaction on the incident (re-read inside it) and stamps it updated. */
-  async function onIncident<T>(
-    idOrReference: string,
-    work: (trx: Transaction<VigilDatabase>, incident: Incident, now: Date) => Promise<T>,
-  ): Promise<{ incident: Incident; now: Date; result: T }> {
-    const now = clock.now();
-    const found = await findIncident(incidentDeps.dal, db, idOrReference);
-    const result = await db.transaction().execute(async (trx) => {
-      const record = (await incidentDeps.dal.findById(trx, found.incident.id))!;
-      const value = await work(trx, record.incident, now);
-      await incidentDeps.dal.update(trx, record.incident.id, { updated_at: toDbInstant(now) });
-      return value;
-    });
-    return { incident: found.incident, now, result };
-  }
+  const onIncident = <T>(idOrReference: string, work: IncidentWork<T>) =>
+    workOnIncident(incidentDeps, idOrReference, work);
 
   return { stateOf, view, onIncident };
 }

@@ -9,10 +9,14 @@ import type { Transaction } from 'kysely';
 import { formatActor } from '../audit/audit-chain.ts';
 import type { Actor } from '../audit/audit-types.ts';
 import type { Principal } from '../identity/identity-types.ts';
-import { actorOf, findIncident, recordIncidentEvent } from '../incident/incident-context.ts';
+import {
+  actorOf,
+  type IncidentWork,
+  recordIncidentEvent,
+  workOnIncident,
+} from '../incident/incident-context.ts';
 import type { Incident } from '../incident/incident-types.ts';
 import { meetCustomerUpdate } from '../incident/incident-update-service.ts';
-import { toDbInstant } from '../platform/db/instant-codec.ts';
 import type { VigilDatabase } from '../platform/db/schema.ts';
 import { Conflict, Forbidden } from '../platform/errors.ts';
 import type { CommunicationContent } from './communication-content.ts';
@@ -35,25 +39,14 @@ export function createCommunicationWrites(
   reads: Pick<CommunicationReads, 'view' | 'findCommunication'>,
 ) {
   const { incident: incidentDeps, dal, outbox, breachNotices } = deps;
-  const { db, clock, policy, details } = incidentDeps;
+  const { policy, details } = incidentDeps;
   const approversByAudience = policy.policy.communications.approvers;
   const { checkDraft, fromInput, render } = content;
   const { view, findCommunication } = reads;
 
-  /** Runs `work` in a transaction on the incident, re-read inside it, and stamps the incident updated. */
-  async function onIncident<T>(
-    idOrReference: string,
-    work: (trx: Transaction<VigilDatabase>, incident: Incident, now: Date) => Promise<T>,
-  ): Promise<T> {
-    const now = clock.now();
-    const found = await findIncident(incidentDeps.dal, db, idOrReference);
-    return db.transaction().execute(async (trx) => {
-      const record = (await incidentDeps.dal.findById(trx, found.incident.id))!;
-      const result = await work(trx, record.incident, now);
-      await incidentDeps.dal.update(trx, record.incident.id, { updated_at: toDbInstant(now) });
-      return result;
-    });
-  }
+  /** Runs `work` in a transaction on the incident ({@link workOnIncident}); answers what it returned. */
+  const onIncident = async <T>(idOrReference: string, work: IncidentWork<T>): Promise<T> =>
+    (await workOnIncident(incidentDeps, idOrReference, work)).result;
 
   /** Queues each recipient's copy in the outbox; the dedup key makes a copy go out once per recipient. */
   async function enqueueCopies(

@@ -165,24 +165,41 @@ export async function recordIncidentEvent(
   });
 }
 
+/** Work on one incident inside its use case's transaction; `now` is the use case's instant. */
+export type IncidentWork<T> = (trx: Transaction<VigilDatabase>, incident: Incident, now: Date) => Promise<T>;
+
 /**
- * Runs one use case on an incident: finds it, re-reads it inside one
- * transaction (so the change is judged against committed state), runs
- * `work`, stamps `updated_at`, and answers the updated view.
+ * Runs one use case on an incident, whatever domain it belongs to: reads the
+ * clock once, finds the incident by id or reference (404 if none), runs
+ * `work` in one transaction on the incident as re-read inside it (so the
+ * change is judged against committed state), and stamps `updated_at` with
+ * the same instant. Returns the incident as first found, that instant, and
+ * what the work returned.
  */
-export async function actOnIncident(
-  deps: IncidentDeps,
+export async function workOnIncident<T>(
+  deps: Pick<IncidentDeps, 'db' | 'dal' | 'clock'>,
   idOrReference: string,
-  work: (trx: Transaction<VigilDatabase>, incident: Incident, now: Date) => Promise<void>,
-): Promise<IncidentView> {
+  work: IncidentWork<T>,
+): Promise<{ incident: Incident; now: Date; result: T }> {
   const { db, dal, clock } = deps;
   const now = clock.now();
   const found = await findIncident(dal, db, idOrReference);
-  await db.transaction().execute(async (trx) => {
+  const result = await db.transaction().execute(async (trx) => {
     const record = (await dal.findById(trx, found.incident.id))!;
-    await work(trx, record.incident, now);
+    const value = await work(trx, record.incident, now);
     await dal.update(trx, record.incident.id, { updated_at: toDbInstant(now) });
+    return value;
   });
-  const { incident } = await findIncident(dal, db, found.incident.id);
-  return viewIncident(deps, db, incident, now);
+  return { incident: found.incident, now, result };
+}
+
+/** Runs one use case on an incident ({@link workOnIncident}) and answers the updated view. */
+export async function actOnIncident(
+  deps: IncidentDeps,
+  idOrReference: string,
+  work: IncidentWork<void>,
+): Promise<IncidentView> {
+  const { incident: found, now } = await workOnIncident(deps, idOrReference, work);
+  const { incident } = await findIncident(deps.dal, deps.db, found.id);
+  return viewIncident(deps, deps.db, incident, now);
 }
