@@ -24,7 +24,7 @@ import { createDeliveryDelayAlert } from '../communication/delivery-delay-alert.
 import { createWebhookChannel } from '../communication/webhook-channel.ts';
 import { registerComplianceRoutes } from '../compliance/compliance-routes.ts';
 import { createComplianceService } from '../compliance/compliance-service.ts';
-import { type CustomerDal, createCustomerDal } from '../customer/customer-dal.ts';
+import { createCustomerDal } from '../customer/customer-dal.ts';
 import { registerCustomerRoutes } from '../customer/customer-routes.ts';
 import { type CustomerService, createCustomerService } from '../customer/customer-service.ts';
 import { createDetector, rulesFromPolicy } from '../detection/detector.ts';
@@ -35,18 +35,13 @@ import { registerExerciseRoutes } from '../exercise/exercise-routes.ts';
 import { createExerciseService, type ExerciseService } from '../exercise/exercise-service.ts';
 import { registerHealthRoutes } from '../http/health-routes.ts';
 import { buildHttpServer } from '../http/server.ts';
-import { createIdentityDal, type IdentityDal } from '../identity/identity-dal.ts';
+import { createIdentityDal } from '../identity/identity-dal.ts';
 import { createIdentityService, type IdentityService } from '../identity/identity-service.ts';
 import { registerIngestTokenRoutes } from '../identity/ingest-token-routes.ts';
 import { createIngestTokenService, type IngestTokenService } from '../identity/ingest-token-service.ts';
 import { registerUserRoutes } from '../identity/user-routes.ts';
 import { registerIncidentActionRoutes } from '../incident/incident-action-routes.ts';
-import type {
-  ActivePolicy,
-  CustomerDirectory,
-  IncidentDeps,
-  PeopleDirectory,
-} from '../incident/incident-context.ts';
+import type { IncidentDeps } from '../incident/incident-context.ts';
 import { createIncidentCustomerDal } from '../incident/incident-customer-dal.ts';
 import { registerIncidentCustomerRoutes } from '../incident/incident-customer-routes.ts';
 import {
@@ -77,16 +72,11 @@ import { registerOutboxRoutes } from '../outbox/outbox-routes.ts';
 import { createOutboxService, type OutboxService } from '../outbox/outbox-service.ts';
 import { createWebhookSender } from '../outbox/webhook-sender.ts';
 import type { Clock } from '../platform/clock.ts';
-import { type Database, openDatabase } from '../platform/db/database.ts';
-import { migrateToLatest, pendingMigrations } from '../platform/db/migrator.ts';
+import type { Database } from '../platform/db/database.ts';
+import { pendingMigrations } from '../platform/db/migrator.ts';
 import { calendarConfigFromPolicy } from '../policy/policy-calendar.ts';
 import { wallMilliseconds } from '../policy/policy-duration.ts';
-import {
-  type LoadedPolicy,
-  loadDefaultPolicy,
-  loadPolicyFile,
-  requireValidPolicy,
-} from '../policy/policy-loader.ts';
+import type { LoadedPolicy } from '../policy/policy-loader.ts';
 import { createPolicyVersionDal } from '../policy/policy-version-dal.ts';
 import { createPolicyVersionService } from '../policy/policy-version-service.ts';
 import { createActionReminderModule } from '../review/action-reminder-module.ts';
@@ -103,6 +93,16 @@ import { createSlaModule } from '../sla/sla-module.ts';
 import { createTimelineDal } from '../timeline/timeline-dal.ts';
 import { createTimelineService, type TimelineService } from '../timeline/timeline-service.ts';
 import { type WebhookEndpoint, webhookEnvKey } from './config.ts';
+import {
+  activePolicy,
+  breachSummaryPort,
+  customerDirectory,
+  loadPolicy,
+  openMigratedDatabase,
+  peopleDirectory,
+} from './vigil-adapters.ts';
+
+export { loadPolicy, openMigratedDatabase } from './vigil-adapters.ts';
 
 export interface VigilOptions {
   databaseUrl: string;
@@ -148,47 +148,6 @@ export interface Vigil {
   http: FastifyInstance;
   /** Stops the HTTP server (finishing in-flight requests) and the engine, then closes the database. */
   close(): Promise<void>;
-}
-
-/** Loads the policy; a policy with any error throws PolicyInvalidError listing every issue. */
-export async function loadPolicy(policyPath: string | undefined): Promise<LoadedPolicy> {
-  return requireValidPolicy(policyPath ? await loadPolicyFile(policyPath) : await loadDefaultPolicy());
-}
-
-/** Opens the database and applies pending migrations; a failed migration throws, naming it. */
-export async function openMigratedDatabase(databaseUrl: string): Promise<Database> {
-  const database = await openDatabase(databaseUrl);
-  const report = await migrateToLatest(database);
-  if (report.error) {
-    await database.close();
-    throw new Error(`migration ${report.error.migration ?? '(unknown)'} failed: ${report.error.message}`);
-  }
-  return database;
-}
-
-function activePolicy(loaded: LoadedPolicy, calendar: BusinessCalendar): ActivePolicy {
-  const { policy } = loaded;
-  return {
-    policy,
-    version: loaded.version,
-    calendar,
-    categoryIds: policy.categories.map((c) => c.id),
-    componentIds: policy.components.map((c) => c.id),
-    runbookSteps: (category, phase) => loaded.runbooks[category]?.phases[phase] ?? null,
-  };
-}
-
-function peopleDirectory(identityDal: IdentityDal): PeopleDirectory {
-  return {
-    async findByEmail(executor, email) {
-      const user = await identityDal.findUserByEmail(executor, email);
-      return user ? { userId: user.id, email: user.email, name: user.displayName } : null;
-    },
-  };
-}
-
-function customerDirectory(customerDal: CustomerDal): CustomerDirectory {
-  return { findByIds: (executor, ids) => customerDal.findRefs(executor, ids) };
 }
 
 /**
@@ -248,25 +207,7 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
   const exercises = createExerciseService({ db, audit, clock, policy: policy.policy });
   const breachDal = createBreachDal();
   const breaches = createBreachService({ incident: incidentDeps, dal: breachDal });
-  incidentDeps.breachSummary = {
-    async summaryFor(_db, incident, now) {
-      const view = await breaches.find(incident, now);
-      if (!view) return null;
-      return {
-        status: view.record.status,
-        role: view.record.role,
-        clocks: view.clocks,
-        obligations: view.obligations.map((o) => ({
-          regime: o.regime,
-          obligation: o.obligation,
-          name: o.name,
-          dueAt: o.dueAt,
-          metAt: o.metAt,
-          state: o.state,
-        })),
-      };
-    },
-  };
+  incidentDeps.breachSummary = breachSummaryPort(breaches);
   const communications = createCommunicationService({
     incident: incidentDeps,
     dal: createCommunicationDal(),
