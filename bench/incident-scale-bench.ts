@@ -235,6 +235,7 @@ function planIncident(ctx: SeedContext, random: () => number, n: number): SeedPl
     declaredAt: new Date(declaredAt),
     declaredBy: { userId: ctx.adminId, email: ctx.adminEmail },
     outOfHours: !calendar.isBusinessTime(new Date(openedAt)),
+    exerciseId: null,
     policyVersion: version,
     updatedAt: new Date(updatedAt),
     ownerId: ctx.ownerId,

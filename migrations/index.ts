@@ -11,6 +11,7 @@ import * as signals from './0006-signals.ts';
 import * as breaches from './0007-breaches.ts';
 import * as reviews from './0008-reviews.ts';
 import * as exercises from './0009-exercises.ts';
+import * as exerciseIncidents from './0010-exercise-incidents.ts';
 
 export const migrations = [
   { name: '0001-foundation', module: foundation },
@@ -22,4 +23,5 @@ export const migrations = [
   { name: '0007-breaches', module: breaches },
   { name: '0008-reviews', module: reviews },
   { name: '0009-exercises', module: exercises },
+  { name: '0010-exercise-incidents', module: exerciseIncidents },
 ] as const;

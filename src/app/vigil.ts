@@ -215,6 +215,7 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
     templates,
     customers: customerDal,
     breachNotices: breaches,
+    exerciseFacilitator: (executor, exerciseId) => exercises.facilitatorOf(executor, exerciseId),
   });
   const endpoints = options.webhooks ?? {};
   const webhookChannel =
@@ -329,7 +330,30 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
       (app) => registerCommunicationRoutes(app, { communications }),
       (app) => registerBreachRoutes(app, { breaches }),
       (app) => registerReviewRoutes(app, { reviews }),
-      (app) => registerExerciseRoutes(app, { exercises, reviews }),
+      (app) =>
+        registerExerciseRoutes(app, {
+          exercises,
+          reviews,
+          async runLive(principal, exercise, input) {
+            const incident = await incidents.declareExercise(
+              principal,
+              {
+                title: `[EXERCISE] ${input.title}`,
+                severity: input.severity,
+                description: exercise.scenario,
+              },
+              exercise.id,
+            );
+            const replayed = await signals.replayExercise({
+              exerciseId: exercise.id,
+              incident: { id: incident.id, reference: incident.reference },
+              source: input.source,
+              body: input.signals,
+              contentType: input.contentType,
+            });
+            return { incidentId: incident.id, reference: incident.reference, ...replayed };
+          },
+        }),
       (app) =>
         registerComplianceRoutes(app, {
           compliance: createComplianceService({

@@ -154,12 +154,14 @@ export function createBreachRecordService(deps: BreachDeps, state: BreachState) 
       return view(incident, now);
     },
 
-    /** Every incident with a breach record, notified or not, with its facts, decisions and obligations. */
+    /** Every real incident with a breach record (exercises left out), notified or not, with its facts, decisions and obligations. */
     async register(): Promise<BreachView[]> {
       const now = clock.now();
       const views: BreachView[] = [];
       for (const id of await dal.listRecordedIncidents(db)) {
         const { incident } = await findIncident(incidentDeps.dal, db, id);
+        // A breach practised in a live exercise is not a breach: it stays out of the register.
+        if (incident.exerciseId) continue;
         views.push(await view(incident, now));
       }
       return views;

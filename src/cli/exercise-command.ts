@@ -127,6 +127,28 @@ export function registerExerciseCommands(program: Command, io: CliIo): void {
       );
     });
 
+  clientOptions(exercise.command('run'))
+    .description('run an exercise live: open an exercise incident and replay a signal file through detection')
+    .argument('<exercise>', 'exercise id')
+    .requiredOption('--source <source>', 'the signal file’s format, e.g. sql-audit')
+    .requiredOption('--signals <file>', 'the signal file (NDJSON for .jsonl/.ndjson)')
+    .option('--severity <id>', 'severity of the exercise incident', 'high')
+    .action(async (id: string, f: ClientFlags & { source: string; signals: string; severity: string }) => {
+      const body = {
+        source: f.source,
+        severity: f.severity,
+        signals: await readFile(f.signals, 'utf8'),
+        contentType: /\.(jsonl|ndjson)$/i.test(f.signals) ? 'application/x-ndjson' : 'application/json',
+      };
+      const answer = await clientFor(f).post<{ reference: string; stored: number; firings: number }>(
+        `/api/v1/exercises/${encodeURIComponent(id)}/run`,
+        body,
+      );
+      printAnswer(io, f, answer, (r) => [
+        `${r.reference} opened for the exercise: ${r.stored} signals replayed, ${r.firings} rule firings`,
+      ]);
+    });
+
   clientOptions(program.command('status'))
     .description('what is on track against the policy, and what is not')
     .action(async (f: ClientFlags) => {

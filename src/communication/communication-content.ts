@@ -20,7 +20,7 @@ export interface Recipient {
 
 /** Creates the content helpers the communication use cases share. */
 export function createCommunicationContent(
-  deps: Pick<CommunicationDeps, 'incident' | 'templates' | 'customers'>,
+  deps: Pick<CommunicationDeps, 'incident' | 'templates' | 'customers' | 'exerciseFacilitator'>,
 ) {
   const { incident: incidentDeps, templates, customers } = deps;
   const { policy, details, customerLinks, people } = incidentDeps;
@@ -51,8 +51,17 @@ export function createCommunicationContent(
   }
 
   /** Who gets the communication: the chosen customers' contacts, or the incident's people and any extra recipients. */
-  async function recipientsOf(trx: Executor, c: Communication): Promise<Recipient[]> {
+  async function recipientsOf(trx: Executor, c: Communication, incident: Incident): Promise<Recipient[]> {
     const seen = new Map<string, Recipient>();
+    if (c.audience === 'customers' && incident.exerciseId) {
+      // Practice never reaches a customer: the exercise's facilitator plays them.
+      const facilitator = (await deps.exerciseFacilitator?.(trx, incident.exerciseId)) ?? null;
+      if (!facilitator) return [];
+      const known = await people.findByEmail(trx, facilitator.toLowerCase());
+      return [
+        { email: facilitator.toLowerCase(), name: `${known?.name ?? facilitator} (exercise facilitator)` },
+      ];
+    }
     if (c.audience === 'customers') {
       for (const customer of await customers.findWithContacts(trx, c.customerIds)) {
         for (const contact of customer.contacts) {
@@ -91,7 +100,8 @@ export function createCommunicationContent(
       });
     }
     const affected = (await customerLinks.listAffected(trx, incident.id)).map((a) => a.id);
-    if (affected.length === 0) {
+    // In a live exercise the facilitator plays the customers: none need be linked.
+    if (affected.length === 0 && !incident.exerciseId) {
       throw new Conflict(`${incident.reference} has no affected customers linked; link them first`);
     }
     const notAffected = c.customerIds.filter((id) => !affected.includes(id));
@@ -163,7 +173,7 @@ export function createCommunicationContent(
     const values = await valuesFor(trx, c, incident, now);
     const missing = missingValueIssues(choice.template, values);
     if (missing.length > 0) throw new ValidationFailed(missing);
-    return (await recipientsOf(trx, c)).map((r) => renderFor(choice.template, values, r));
+    return (await recipientsOf(trx, c, incident)).map((r) => renderFor(choice.template, values, r));
   }
 
   return { checkDraft, fromInput, render };

@@ -27,6 +27,8 @@ export interface CommunicationDeps {
   templates: Readonly<Record<string, MessageTemplate>>;
   customers: CustomerContacts;
   /** Told when a breach notification goes to customers: it meets the breach's customer obligations. */
+  /** Who runs a live exercise: its customer messages go to them, never to customers. */
+  exerciseFacilitator?: (executor: Executor, exerciseId: string) => Promise<string | null>;
   breachNotices?: {
     customersNotified(
       trx: Transaction<VigilDatabase>,

@@ -44,10 +44,13 @@ export function createComplianceService(deps: {
   return {
     async status(): Promise<ComplianceStatus> {
       const generatedAt = clock.now();
-      const breached = (await incidents.list({ limit: LIST_LIMIT, filter: { breached: true } })).items.filter(
-        (i) => i.phase !== closed,
-      );
-      const inReview = (await incidents.list({ limit: LIST_LIMIT, filter: { phase: reviewPhase } })).items;
+      // Exercise incidents are practice: they never count against the policy.
+      const breached = (
+        await incidents.list({ limit: LIST_LIMIT, filter: { breached: true, exercise: false } })
+      ).items.filter((i) => i.phase !== closed);
+      const inReview = (
+        await incidents.list({ limit: LIST_LIMIT, filter: { phase: reviewPhase, exercise: false } })
+      ).items;
       const notApproved: ComplianceStatus['reviews']['notApproved'] = [];
       for (const i of inReview) {
         const view = await reviews.get(i.id);

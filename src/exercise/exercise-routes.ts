@@ -3,7 +3,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requirePrincipal } from '../http/authentication.ts';
 import { problemResponses } from '../http/problem.ts';
+import type { Principal } from '../identity/identity-types.ts';
 import { UserEmail } from '../identity/user-email.ts';
+import { Conflict } from '../platform/errors.ts';
 import { actionJson } from '../review/review-routes.ts';
 import type { ReviewService } from '../review/review-service.ts';
 import { ACTION_KINDS } from '../review/review-types.ts';
@@ -23,12 +25,29 @@ export function cadenceJson(c: ExerciseCadence) {
 }
 
 /** `/api/v1/exercises`: tabletop exercises and the policy's cadence. */
+/** Opens a live exercise's incident and replays its signal file; the composition root joins the domains. */
+export type LiveExerciseRunner = (
+  principal: Principal,
+  exercise: Exercise,
+  input: {
+    title: string;
+    severity: string;
+    source: string;
+    signals: string;
+    contentType: string | undefined;
+  },
+) => Promise<{ incidentId: string; reference: string; stored: number; firings: number }>;
+
 export function registerExerciseRoutes(
   app: FastifyInstance,
-  deps: { exercises: ExerciseService; reviews: Pick<ReviewService, 'addExerciseAction'> },
+  deps: {
+    exercises: ExerciseService;
+    reviews: Pick<ReviewService, 'addExerciseAction'>;
+    runLive: LiveExerciseRunner;
+  },
 ): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  const { exercises, reviews } = deps;
+  const { exercises, reviews, runLive } = deps;
   const tags = ['exercises'];
 
   api.post(
@@ -134,6 +153,48 @@ export function registerExerciseRoutes(
         request.body,
       );
       return reply.code(201).send(actionJson(action));
+    },
+  );
+
+  api.post(
+    '/api/v1/exercises/:xid/run',
+    {
+      schema: {
+        tags,
+        summary:
+          'Run the exercise live: open an exercise incident and replay a signal file through detection',
+        description:
+          'The signals are replayed at compressed speed (all at once). The incident is flagged as an exercise: kept out of the compliance status and the breach register, and its customer messages go to the facilitator.',
+        params: Params,
+        body: z
+          .object({
+            title: Text(200).min(1).optional().describe('Default: the exercise title'),
+            severity: z.string().min(1).max(50).default('high'),
+            source: z.string().min(1).max(50).describe('The signal file’s source format, e.g. sql-audit'),
+            signals: z
+              .string()
+              .min(1)
+              .max(32 * 1024 * 1024)
+              .describe('The signal file’s content'),
+            contentType: z.string().max(100).optional().describe('e.g. application/x-ndjson'),
+          })
+          .strict(),
+        response: { 201: Loose, ...problemResponses(400, 401, 404, 409, 413, 415) },
+      },
+    },
+    async (request, reply) => {
+      const principal = requirePrincipal(request);
+      const exercise = await exercises.get(request.params.xid);
+      if (exercise.status === 'completed') throw new Conflict(`exercise ${exercise.id} is already completed`);
+      const b = request.body;
+      const ran = await runLive(principal, exercise, {
+        title: b.title ?? exercise.title,
+        severity: b.severity,
+        source: b.source,
+        signals: b.signals,
+        contentType: b.contentType,
+      });
+      return reply.code(201).send(ran);
     },
   );
 }

@@ -5,7 +5,7 @@
  * completed one.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import { formatActor } from '../audit/audit-chain.ts';
 import type { AuditService } from '../audit/audit-service.ts';
 import type { Principal } from '../identity/identity-types.ts';
@@ -132,6 +132,19 @@ export function createExerciseService(deps: {
     },
 
     get: find,
+
+    /** The facilitator of an exercise, read through the caller's executor (inside its transaction). */
+    async facilitatorOf(
+      executor: Kysely<VigilDatabase> | Transaction<VigilDatabase>,
+      id: string,
+    ): Promise<string | null> {
+      const row = await executor
+        .selectFrom('exercises')
+        .select('facilitator')
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row?.facilitator ?? null;
+    },
 
     /** Records that the exercise took place, with its findings; 409 when already completed. */
     async complete(

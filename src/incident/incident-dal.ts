@@ -41,6 +41,7 @@ function toRecord(row: IncidentRow): IncidentRecord {
       declaredAt: fromDbInstant(row.declared_at),
       declaredBy: { userId: row.declared_by, email: row.declared_by_email },
       outOfHours: row.out_of_hours === 1,
+      exerciseId: row.exercise_id,
       policyVersion: row.policy_version,
       updatedAt: fromDbInstant(row.updated_at),
       ownerId: row.owner_id,
@@ -104,6 +105,7 @@ export function createIncidentDal() {
           declared_at: toDbInstant(incident.declaredAt),
           declared_by: incident.declaredBy.userId,
           out_of_hours: incident.outOfHours ? 1 : 0,
+          exercise_id: incident.exerciseId,
           policy_version: incident.policyVersion,
           updated_at: toDbInstant(incident.updatedAt),
           owner_id: incident.ownerId,
@@ -154,6 +156,9 @@ export function createIncidentDal() {
       if (filter.phase) q = q.where('i.phase', '=', filter.phase);
       if (filter.severity) q = q.where('i.severity', '=', filter.severity);
       if (filter.outOfHours !== undefined) q = q.where('i.out_of_hours', '=', filter.outOfHours ? 1 : 0);
+      if (filter.exercise !== undefined) {
+        q = filter.exercise ? q.where('i.exercise_id', 'is not', null) : q.where('i.exercise_id', 'is', null);
+      }
       if (filter.openedFrom) q = q.where('i.opened_at', '>=', toDbInstant(filter.openedFrom));
       if (filter.openedTo) q = q.where('i.opened_at', '<', toDbInstant(filter.openedTo));
       if (filter.ownerEmail) {

@@ -203,6 +203,28 @@ export function createIncidentDetectionService(
     },
 
     /**
+     * Links a firing to a given incident, without correlation: a live
+     * exercise's replayed signals belong to the exercise's incident only.
+     */
+    async applyFiringTo(
+      trx: Transaction<VigilDatabase>,
+      incident: { id: string; reference: string },
+      firing: DetectedFiring,
+      signals: readonly SignalRef[],
+      now: Date,
+    ): Promise<IntakeOutcome> {
+      await recordLinks(
+        trx,
+        incident.id,
+        firing,
+        signals,
+        now,
+        `${firing.ruleName}: ${firing.title} (${firing.count} signals, exercise)`,
+      );
+      return { incidentId: incident.id, reference: incident.reference, opened: false };
+    },
+
+    /**
      * A sender says an alert is resolved: the signal is linked to the
      * incident its trigger joined (by the sender's correlation key) and the
      * timeline suggests recovery; the phase is never changed for people.

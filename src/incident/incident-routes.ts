@@ -49,6 +49,7 @@ const ListQuery = z
       .optional()
       .describe('Only incidents with (true) or without (false) a breached clock'),
     outOfHours: booleanFlag.optional(),
+    exercise: booleanFlag.optional().describe('Only exercise incidents (true) or only real ones (false)'),
     openedFrom: Instant.optional().describe('Opened at or after this instant'),
     openedTo: Instant.optional().describe('Opened before this instant'),
   })

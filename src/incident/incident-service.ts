@@ -93,6 +93,8 @@ export interface OpenIncidentInput {
   owner: Person | null;
   responders: readonly Person[];
   now: Date;
+  /** The live exercise this incident practises. */
+  exerciseId?: string | null | undefined;
 }
 
 /**
@@ -120,6 +122,7 @@ export async function openIncident(
     declaredAt: now,
     declaredBy: input.declaredBy,
     outOfHours: !policy.calendar.isBusinessTime(openedAt),
+    exerciseId: input.exerciseId ?? null,
     policyVersion: policy.version,
     updatedAt: now,
     ownerId: owner?.userId ?? null,
@@ -155,7 +158,7 @@ export async function openIncident(
     at: now,
     kind: 'declared',
     action: 'incident.declared',
-    summary: `${created.reference} declared: ${created.title} (${created.severity})`,
+    summary: `${created.exerciseId ? '[EXERCISE] ' : ''}${created.reference} declared: ${created.title} (${created.severity})`,
     data: {
       reference: created.reference,
       title: created.title,
@@ -165,6 +168,7 @@ export async function openIncident(
       phase: created.phase,
       openedAt: toDbInstant(openedAt),
       outOfHours: created.outOfHours,
+      exerciseId: created.exerciseId,
       policyVersion: created.policyVersion,
       owner: owner?.email ?? null,
       responders: input.responders.map((r) => r.email),
@@ -179,7 +183,11 @@ export async function openIncident(
 export function createIncidentService(deps: IncidentDeps) {
   const { db, dal, clock, policy, people } = deps;
 
-  async function declare(principal: Principal, input: DeclareIncidentInput): Promise<IncidentView> {
+  async function declare(
+    principal: Principal,
+    input: DeclareIncidentInput,
+    exerciseId: string | null = null,
+  ): Promise<IncidentView> {
     const now = clock.now();
     checkDeclaration(deps, input, now);
     const owner = await people.findByEmail(db, policy.policy.command.primaryOwner.email.toLowerCase());
@@ -192,6 +200,7 @@ export function createIncidentService(deps: IncidentDeps) {
         owner,
         responders: [],
         now,
+        exerciseId,
       }),
     );
     return viewIncident(deps, db, incident, now);
@@ -203,7 +212,11 @@ export function createIncidentService(deps: IncidentDeps) {
      * every response clock starts at `openedAt` (default now), judged in or
      * out of hours at that instant.
      */
-    declare,
+    declare: (principal: Principal, input: DeclareIncidentInput) => declare(principal, input),
+
+    /** Declares the incident of a live exercise: flagged as practice everywhere it appears. */
+    declareExercise: (principal: Principal, input: DeclareIncidentInput, exerciseId: string) =>
+      declare(principal, input, exerciseId),
 
     /** One incident by id (UUID) or reference (`INC-12`), with people, checklist and clocks. */
     async get(idOrReference: string): Promise<IncidentView> {

@@ -35,6 +35,8 @@ export interface Incident {
   declaredBy: { userId: string; email: string };
   /** Opened outside the policy's business time. */
   outOfHours: boolean;
+  /** The live exercise this incident practises; null for a real incident. */
+  exerciseId: string | null;
   /** Content hash of the policy the incident was opened under. */
   policyVersion: string;
   updatedAt: Date;
@@ -134,6 +136,8 @@ export interface IncidentFilter {
   ownerEmail?: string | undefined;
   breached?: boolean | undefined;
   outOfHours?: boolean | undefined;
+  /** True: only exercise incidents; false: only real ones. */
+  exercise?: boolean | undefined;
   openedFrom?: Date | undefined;
   openedTo?: Date | undefined;
 }

@@ -31,6 +31,13 @@ export interface IncidentIntake {
     now: Date,
   ): Promise<IntakeOutcome>;
   applyResolved(trx: Transaction<VigilDatabase>, signal: SignalRef, now: Date): Promise<IntakeOutcome | null>;
+  applyFiringTo(
+    trx: Transaction<VigilDatabase>,
+    incident: { id: string; reference: string },
+    firing: DetectedFiring,
+    signals: readonly SignalRef[],
+    now: Date,
+  ): Promise<IntakeOutcome>;
 }
 
 type TouchedIncident = { id: string; reference: string; opened: boolean };
@@ -221,6 +228,52 @@ export function createSignalIngestService(deps: {
      * applied finds its incident again; only what the rules now see
      * differently opens or joins anything.
      */
+    /**
+     * Replays a signal file for a live exercise, at compressed speed (all at
+     * once): the records are stored under keys of their own (so they never
+     * deduplicate against, or count in the windows of, real signals),
+     * detection runs over them in fresh windows, and every firing is linked
+     * to the exercise's incident instead of opening or joining a real one.
+     */
+    async replayExercise(input: {
+      exerciseId: string;
+      incident: { id: string; reference: string };
+      source: string;
+      body: string;
+      contentType: string | undefined;
+    }): Promise<{ stored: number; firings: number }> {
+      const adapter = findSignalAdapter(input.source);
+      if (!adapter) throw new NotFound('signal source', input.source);
+      const receivedAt = clock.now();
+      const result = adapter.parse(input.body, { contentType: input.contentType, receivedAt });
+      if (!result.ok) {
+        throw new ValidationFailed(result.issues.map((i) => ({ field: issueField(i), reason: i.reason })));
+      }
+      const entries = result.signals.map((s) => ({
+        signal: { ...s, dedupKey: `exercise:${input.exerciseId}:${s.dedupKey}` },
+        receivedAt,
+      }));
+      return db.transaction().execute(async (trx) => {
+        const stored = (await dal.insertNew(trx, entries)).filter((s): s is StoredSignalRecord => s !== null);
+        const store = createMemoryWindowStore();
+        const fresh = new Map(stored.map((s) => [s.id, s]));
+        let firings = 0;
+        for (const signal of stored) {
+          for (const firing of await detector.observe(signal, store)) {
+            await intake.applyFiringTo(
+              trx,
+              input.incident,
+              firing,
+              await signalsOf(trx, firing, fresh),
+              receivedAt,
+            );
+            firings += 1;
+          }
+        }
+        return { stored: stored.length, firings };
+      });
+    },
+
     /** Hits the live windows hold now: bounded by the rules' reach. */
     windowHits(): number {
       return windows.size();

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, expect, it } from 'vitest';
 import { incidentDriver } from '../support/incident-driver.ts';
 import { type SmtpSink, startSmtpSink } from '../support/smtp-sink.ts';
@@ -123,5 +124,82 @@ describeEachDatabase('exercises and compliance status', (dialect) => {
         state: 'at_risk',
       }),
     );
+  });
+
+  it('runs an exercise live: an exercise incident, replayed signals, no real incident and no customer email', async () => {
+    await start();
+    const d = incidentDriver(t);
+    const exercise = (
+      await t.api({
+        method: 'POST',
+        url: '/api/v1/exercises',
+        payload: {
+          title: 'Brute force drill',
+          scenario: 'Replay of a brute-force night.',
+          scheduledFor: '2026-04-07',
+          facilitator: 'cto@example.com',
+        },
+      })
+    ).json() as Json;
+    const signals = readFileSync(
+      new URL('../fixtures/signals/vectors/sql-audit-failed-logins.jsonl', import.meta.url),
+      'utf8',
+    );
+    const ran = await t.api({
+      method: 'POST',
+      url: `/api/v1/exercises/${exercise.id}/run`,
+      payload: { source: 'sql-audit', signals, contentType: 'application/x-ndjson' },
+    });
+    expect(ran.statusCode, ran.body).toBe(201);
+    const run = ran.json() as Json;
+    expect(run).toMatchObject({ stored: 35 });
+    expect(run.firings).toBeGreaterThanOrEqual(1);
+
+    const incident = await d.get(run.incidentId);
+    expect(incident).toMatchObject({
+      exercise: true,
+      exerciseId: exercise.id,
+      title: '[EXERCISE] Brute force drill',
+    });
+    const linked = await d.timeline(run.incidentId, 'signal_linked');
+    expect(linked.some((e) => e.data.rule === 'Brute-force login')).toBe(true);
+    // No real incident: only the exercise's one exists, and the list can tell them apart.
+    const real = (await t.api({ method: 'GET', url: '/api/v1/incidents?exercise=false' })).json() as Json;
+    expect(real.items).toEqual([]);
+    const practice = (await t.api({ method: 'GET', url: '/api/v1/incidents?exercise=true' })).json() as Json;
+    expect(practice.items.map((i: Json) => i.id)).toEqual([run.incidentId]);
+
+    // Its customer messages go to the facilitator, never to a customer.
+    await d.act(run.incidentId, 'handover', { to: 'admin@localhost', reason: 'the admin plays the owner' });
+    const draft = (
+      await t.api({
+        method: 'POST',
+        url: `/api/v1/incidents/${run.incidentId}/communications`,
+        payload: {
+          audience: 'customers',
+          template: 'customer_update',
+          whatWeAreDoing: 'Practising.',
+          whatYouShouldDo: 'Nothing.',
+        },
+      })
+    ).json() as Json;
+    await t.api({
+      method: 'POST',
+      url: `/api/v1/incidents/${run.incidentId}/communications/${draft.id}/approve`,
+    });
+    const sent = await t.api({
+      method: 'POST',
+      url: `/api/v1/incidents/${run.incidentId}/communications/${draft.id}/send`,
+    });
+    expect(sent.statusCode, sent.body).toBe(200);
+    await t.vigil.engine.runCycle();
+    const delivered = sink.messages.filter(
+      (m) => m.subject?.includes(incident.reference) && m.subject?.includes('Update'),
+    );
+    expect(delivered.map((m) => (m.to as { text: string }).text)).toEqual(['cto@example.com']);
+
+    // Practice does not count against the policy.
+    t.clock.set('2026-04-08T09:00:00Z');
+    expect((await status()).incidents.breachedClocks).toEqual([]);
   });
 });

@@ -53,6 +53,8 @@ export interface IncidentsTable {
   declared_by: string;
   /** 1 when opened outside business time. */
   out_of_hours: number;
+  /** The live exercise that opened it; null for a real incident. */
+  exercise_id: string | null;
   policy_version: string;
   updated_at: DbInstant;
   owner_id: string | null;
