@@ -1,12 +1,14 @@
 /**
  * The small adapters the composition root hands to domains: the policy in
  * force as incidents see it, people and customers looked up for incidents,
- * the breach summary the incident view shows; and the two steps every start
- * takes first (load the policy, open and migrate the database).
+ * the breach summary the incident view shows, a live exercise's two halves;
+ * and the two steps every start takes first (load the policy, open and
+ * migrate the database).
  */
 import type { BreachService } from '../breach/breach-service.ts';
 import type { BusinessCalendar } from '../calendar/calendar-types.ts';
 import type { CustomerDal } from '../customer/customer-dal.ts';
+import type { LiveExerciseRunner } from '../exercise/exercise-routes.ts';
 import type { IdentityDal } from '../identity/identity-dal.ts';
 import type {
   ActivePolicy,
@@ -14,6 +16,7 @@ import type {
   IncidentDeps,
   PeopleDirectory,
 } from '../incident/incident-context.ts';
+import type { IncidentService } from '../incident/incident-service.ts';
 import { type Database, openDatabase } from '../platform/db/database.ts';
 import { migrateToLatest } from '../platform/db/migrator.ts';
 import {
@@ -22,6 +25,7 @@ import {
   loadPolicyFile,
   requireValidPolicy,
 } from '../policy/policy-loader.ts';
+import type { SignalIngestService } from '../signal/signal-ingest-service.ts';
 
 /** Loads the policy; a policy with any error throws PolicyInvalidError listing every issue. */
 export async function loadPolicy(policyPath: string | undefined): Promise<LoadedPolicy> {
@@ -86,5 +90,27 @@ export function breachSummaryPort(
         })),
       };
     },
+  };
+}
+
+/** A live exercise: its incident from the incident domain, its signal file replayed by the signal domain. */
+export function liveExerciseRunner(
+  incidents: Pick<IncidentService, 'declareExercise'>,
+  signals: Pick<SignalIngestService, 'replayExercise'>,
+): LiveExerciseRunner {
+  return async (principal, exercise, input) => {
+    const incident = await incidents.declareExercise(
+      principal,
+      { title: `[EXERCISE] ${input.title}`, severity: input.severity, description: exercise.scenario },
+      exercise.id,
+    );
+    const replayed = await signals.replayExercise({
+      exerciseId: exercise.id,
+      incident: { id: incident.id, reference: incident.reference },
+      source: input.source,
+      body: input.signals,
+      contentType: input.contentType,
+    });
+    return { incidentId: incident.id, reference: incident.reference, ...replayed };
   };
 }

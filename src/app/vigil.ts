@@ -97,6 +97,7 @@ import {
   activePolicy,
   breachSummaryPort,
   customerDirectory,
+  liveExerciseRunner,
   loadPolicy,
   openMigratedDatabase,
   peopleDirectory,
@@ -334,25 +335,7 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
         registerExerciseRoutes(app, {
           exercises,
           reviews,
-          async runLive(principal, exercise, input) {
-            const incident = await incidents.declareExercise(
-              principal,
-              {
-                title: `[EXERCISE] ${input.title}`,
-                severity: input.severity,
-                description: exercise.scenario,
-              },
-              exercise.id,
-            );
-            const replayed = await signals.replayExercise({
-              exerciseId: exercise.id,
-              incident: { id: incident.id, reference: incident.reference },
-              source: input.source,
-              body: input.signals,
-              contentType: input.contentType,
-            });
-            return { incidentId: incident.id, reference: incident.reference, ...replayed };
-          },
+          runLive: liveExerciseRunner(incidents, signals),
         }),
       (app) =>
         registerComplianceRoutes(app, {

@@ -21,6 +21,7 @@ import type { EngineModule, ModuleRunResult } from '../engine/engine-types.ts';
 import type { IncidentDeps } from '../incident/incident-context.ts';
 import { findIncident } from '../incident/incident-context.ts';
 import type { OutboxService } from '../outbox/outbox-service.ts';
+import { plainTextBody } from '../outbox/plain-text.ts';
 import type { VigilDatabase } from '../platform/db/schema.ts';
 import { ENGINE_ACTOR } from '../sla/sla-escalation.ts';
 import type { TimelineService } from '../timeline/timeline-service.ts';
@@ -76,15 +77,12 @@ export function createBreachDeadlineModule(deps: {
             ).values(),
           ];
           const subject = `[${incident.reference}] ${o.name} (${o.regimeName}): ${event.what}`;
-          const text = [
+          const text = plainTextBody([
             `${o.name} for incident ${incident.reference} (${incident.title}) is due ${formatInstant(o.dueAt!, zone)}: ${event.what}.`,
             `Authority: ${o.authority}. Regime: ${o.regimeName}. Nothing pauses this deadline.`,
             'Draft the report from the breach record, have it approved, and record its submission in Vigil;',
             'a submission after the deadline needs the reasons for the delay.',
-            '',
-            '-- Vigil',
-            '',
-          ].join('\n');
+          ]);
           const queued = await db.transaction().execute(async (trx) => {
             let any = false;
             for (const person of people) {

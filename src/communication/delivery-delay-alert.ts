@@ -14,6 +14,7 @@ import type { AuditService } from '../audit/audit-service.ts';
 import type { EngineModule, ModuleRunResult } from '../engine/engine-types.ts';
 import type { OutboxDal } from '../outbox/outbox-dal.ts';
 import type { OutboxService } from '../outbox/outbox-service.ts';
+import { plainTextBody } from '../outbox/plain-text.ts';
 import type { VigilDatabase } from '../platform/db/schema.ts';
 import { wallMilliseconds } from '../policy/policy-duration.ts';
 import type { Policy } from '../policy/policy-types.ts';
@@ -43,14 +44,11 @@ export function createDeliveryDelayAlert(deps: {
       const waited = Math.round((now.getTime() - oldestPending.createdAt.getTime()) / 60_000);
       const since = formatInstant(oldestPending.createdAt, policy.time.timeZone);
       const subject = `[Vigil] ${counts.pending} message(s) undelivered for ${waited} minutes`;
-      const text = [
+      const text = plainTextBody([
         `Vigil has ${counts.pending} message(s) waiting to be delivered; the oldest has waited since ${since}.`,
         'They are kept and will be delivered when the mail server or webhook answers again;',
         'check the SMTP settings (VIGIL_SMTP_URL) and the server, and the outbox at GET /api/v1/outbox.',
-        '',
-        '-- Vigil',
-        '',
-      ].join('\n');
+      ]);
       const dedup = `${DELIVERY_DELAYED_KIND}:${oldestPending.id}`;
       const queued = await db.transaction().execute(async (trx) => {
         const first = await outbox.enqueue(trx, {

@@ -1,20 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { seededRandom as random } from '../../test/support/seeded-random.ts';
 import { SEVERITY_HINTS, SIGNAL_KINDS, SIGNAL_SOURCES } from '../signal/signal-types.ts';
 import type { DetectionRule, Detector, StoredSignal } from './detection-types.ts';
 import { createMemoryWindowStore } from './detector.ts';
 import { defaultPolicy, detectorFor } from './fixtures/detection-fixtures.ts';
-
-/** mulberry32: a small seeded generator, so a failure can be replayed from its seed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pick<T>(next: () => number, items: readonly T[]): T {
   return items[Math.floor(next() * items.length)]!;

@@ -100,3 +100,16 @@ export function rulesFromPolicy(policy: Policy): DetectionRule[] {
   const owner = policy.command.primaryOwner.email;
   return policy.detection.rules.map((rule) => ruleFromPolicy(rule, owner));
 }
+
+/**
+ * How far back from a signal a rule's counts look: its window plus, for a
+ * rate rule, the baseline before it. Zero for a match rule, which counts nothing.
+ */
+export function ruleReachMs(rule: DetectionRule): number {
+  return ('windowMs' in rule ? rule.windowMs : 0) + ('baselineMs' in rule ? rule.baselineMs : 0);
+}
+
+/** The longest reach among `rules`: what any window can ask about. */
+export function maxReachMs(rules: readonly DetectionRule[]): number {
+  return Math.max(0, ...rules.map(ruleReachMs));
+}

@@ -34,7 +34,7 @@ import type {
 
 export { senderCorrelationKey } from './detection-eval.ts';
 export { createMemoryWindowStore, type MemoryWindowStore } from './detection-memory-store.ts';
-export { rulesFromPolicy } from './detection-rules.ts';
+export { maxReachMs, ruleReachMs, rulesFromPolicy } from './detection-rules.ts';
 
 /** Most signal ids listed on one firing. */
 export const MAX_FIRING_SIGNALS = 100;

@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import { formatInstant } from '../communication/message-values.ts';
 import type { EngineModule, ModuleRunResult } from '../engine/engine-types.ts';
 import type { OutboxService } from '../outbox/outbox-service.ts';
+import { plainTextBody } from '../outbox/plain-text.ts';
 import type { VigilDatabase } from '../platform/db/schema.ts';
 import type { Policy } from '../policy/policy-types.ts';
 import type { ExerciseService } from './exercise-service.ts';
@@ -29,16 +30,13 @@ export function createExerciseCadenceModule(deps: {
         cadence.state === 'overdue'
           ? `Tabletop exercise overdue since ${due}`
           : `Tabletop exercise due by ${due}`;
-      const text = [
+      const text = plainTextBody([
         `The policy asks for a tabletop exercise every ${policy.exercises.every.text}; the next one is due by ${due}${cadence.state === 'overdue' ? ' and is now overdue' : ''}.`,
         cadence.lastCompletedOn
           ? `The last one was completed on ${cadence.lastCompletedOn}.`
           : 'No exercise has been completed yet.',
         'Plan one with POST /api/v1/exercises (or vigil exercise plan) and record its findings when it has run.',
-        '',
-        '-- Vigil',
-        '',
-      ].join('\n');
+      ]);
       const queued = await db.transaction().execute((trx) =>
         outbox.enqueue(trx, {
           dedupKey: `exercise:${cadence.state}:${cadence.nextDueAt.toISOString()}:${owner.email.toLowerCase()}`,

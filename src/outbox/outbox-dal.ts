@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely, Transaction, Updateable } from 'kysely';
 import { fromDbInstant, fromDbInstantOrNull, toDbInstant } from '../platform/db/instant-codec.ts';
-import type { VigilDatabase } from '../platform/db/schema.ts';
+import type { OutboxTable, VigilDatabase } from '../platform/db/schema.ts';
 import type { NewOutboxMessage, OutboxChannel, OutboxMessage, OutboxStatus } from './outbox-types.ts';
 
 type Executor = Kysely<VigilDatabase> | Transaction<VigilDatabase>;
@@ -21,6 +21,27 @@ export interface DueOutboxMessage {
   attempts: number;
   /** The stored `next_attempt_at`: the claim compares-and-sets on it. */
   nextAttemptAt: Date;
+}
+
+/**
+ * Updates a claimed message, but only while it is still pending with the
+ * attempt count its claim set: a sender whose claim lapsed and was taken
+ * over changes nothing. True when this call changed the row.
+ */
+async function updateClaimed(
+  db: Executor,
+  id: string,
+  attempts: number,
+  set: Updateable<OutboxTable>,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('outbox')
+    .set(set)
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .where('attempts', '=', attempts)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
 /** Queries of the outbox. */
@@ -127,14 +148,12 @@ export function createOutboxDal() {
       sentAt: Date,
       response: string | null,
     ): Promise<boolean> {
-      const result = await db
-        .updateTable('outbox')
-        .set({ status: 'sent', sent_at: toDbInstant(sentAt), last_error: null, response })
-        .where('id', '=', id)
-        .where('status', '=', 'pending')
-        .where('attempts', '=', attempts)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) === 1;
+      return updateClaimed(db, id, attempts, {
+        status: 'sent',
+        sent_at: toDbInstant(sentAt),
+        last_error: null,
+        response,
+      });
     },
 
     /** Leaves a claimed message pending, due again at `nextAttemptAt`, with the error that stopped it. */
@@ -145,26 +164,19 @@ export function createOutboxDal() {
       nextAttemptAt: Date,
       lastError: string,
     ): Promise<boolean> {
-      const result = await db
-        .updateTable('outbox')
-        .set({ next_attempt_at: toDbInstant(nextAttemptAt), last_error: lastError })
-        .where('id', '=', id)
-        .where('status', '=', 'pending')
-        .where('attempts', '=', attempts)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) === 1;
+      return updateClaimed(db, id, attempts, {
+        next_attempt_at: toDbInstant(nextAttemptAt),
+        last_error: lastError,
+      });
     },
 
     /** Gives up on a claimed message: `failed`, kept with its last error for people to see. */
     async markFailed(db: Executor, id: string, attempts: number, lastError: string): Promise<boolean> {
-      const result = await db
-        .updateTable('outbox')
-        .set({ status: 'failed', last_error: lastError, response: lastError })
-        .where('id', '=', id)
-        .where('status', '=', 'pending')
-        .where('attempts', '=', attempts)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) === 1;
+      return updateClaimed(db, id, attempts, {
+        status: 'failed',
+        last_error: lastError,
+        response: lastError,
+      });
     },
 
     async list(

@@ -18,6 +18,7 @@ import type { DueOutboxMessage, OutboxDal } from './outbox-dal.ts';
 import { isPermanentMailFailure, type Mailer } from './outbox-mailer.ts';
 import { afterFailure, CLAIM_MS, errorText, MAX_DELIVERY_ATTEMPTS } from './outbox-retry.ts';
 import type { OutboxChannel } from './outbox-types.ts';
+import { plainTextBody } from './plain-text.ts';
 
 /** Delivers a webhook-channel message; rejects with `{ permanent: true }` when retrying cannot help. */
 export interface WebhookChannel {
@@ -70,7 +71,7 @@ export function outboxMessageId(outboxId: string): string {
  */
 export function fallbackText(message: Pick<DueOutboxMessage, 'subject' | 'payload'>): string {
   const lines = Object.entries(message.payload).map(([key, value]) => `${key}: ${JSON.stringify(value)}`);
-  return [message.subject, '', ...lines, '', '-- Vigil', ''].join('\n');
+  return plainTextBody([message.subject, '', ...lines]);
 }
 
 /** True when an error says the message can never be delivered: a 5xx SMTP reply, or a webhook's own verdict. */

@@ -238,7 +238,7 @@ export function signWebhook(secret: string, timestamp: Date, body: string): stri
  * constant-time. How a receiver checks a delivery, with the raw body bytes:
  *
  * @example
- * if (!verifyWebhookSignature(secret, req.headers['x-vigil-signature'], rawBody, new Date())) reply(401);
+ * if (!verifyWebhookSignature(secret, req.headers['x-vigil-signature'], rawBody, clock.now())) reply(401);
  */
 export function verifyWebhookSignature(
   secret: string,

@@ -11,6 +11,7 @@ import type { AuditService } from '../audit/audit-service.ts';
 import type { EngineModule, ModuleRunResult } from '../engine/engine-types.ts';
 import type { IncidentDeps } from '../incident/incident-context.ts';
 import type { OutboxService } from '../outbox/outbox-service.ts';
+import { plainTextBody } from '../outbox/plain-text.ts';
 import type { VigilDatabase } from '../platform/db/schema.ts';
 import { ENGINE_ACTOR } from '../sla/sla-escalation.ts';
 import type { ReviewDal } from './review-dal.ts';
@@ -70,16 +71,13 @@ export function createActionReminderModule(deps: {
             ? 'overdue'
             : `due in ${event.daysLeft} day${event.daysLeft === 1 ? '' : 's'}`;
         const subject = `${reference ? `[${reference}] ` : ''}Action ${label}: ${action.title}`;
-        const text = [
+        const text = plainTextBody([
           `The ${action.kind} action "${action.title}"${reference ? ` from incident ${reference}` : ''} is ${label} (target date ${action.dueDate}).`,
           `Owner: ${action.owner}. Status: ${action.status.replace('_', ' ')}.`,
           event.kind === 'overdue'
             ? 'Finish it, set a new target date, or, as its owner, close it as won\u2019t do with the reason.'
             : 'Mark it done when it is, or agree a new target date.',
-          '',
-          '-- Vigil',
-          '',
-        ].join('\n');
+        ]);
         const queued = await db.transaction().execute(async (trx) => {
           let any = false;
           for (const recipient of recipients) {

@@ -46,6 +46,21 @@ function actionOf(r: Selectable<CorrectiveActionsTable>): CorrectiveAction {
   };
 }
 
+/** The columns of an action that change as it moves on (all but its identity, kind and creation). */
+function changeableColumns(a: CorrectiveAction) {
+  return {
+    title: a.title,
+    owner: a.owner,
+    due_date: a.dueDate,
+    status: a.status,
+    wont_do_reason: a.wontDoReason,
+    signed_off_by: a.signedOffBy,
+    links: JSON.stringify(a.links),
+    updated_at: toDbInstant(a.updatedAt),
+    done_at: a.doneAt ? toDbInstant(a.doneAt) : null,
+  };
+}
+
 /** What the action list can be narrowed by. */
 export interface ActionFilter {
   owner?: string | undefined;
@@ -104,38 +119,16 @@ export function createReviewDal() {
           id: a.id,
           incident_id: a.incidentId,
           exercise_id: a.exerciseId,
-          title: a.title,
           kind: a.kind,
-          owner: a.owner,
-          due_date: a.dueDate,
-          status: a.status,
-          wont_do_reason: a.wontDoReason,
-          signed_off_by: a.signedOffBy,
-          links: JSON.stringify(a.links),
           created_at: toDbInstant(a.createdAt),
           created_by: a.createdBy,
-          updated_at: toDbInstant(a.updatedAt),
-          done_at: a.doneAt ? toDbInstant(a.doneAt) : null,
+          ...changeableColumns(a),
         })
         .execute();
     },
 
     async updateAction(trx: Transaction<VigilDatabase>, a: CorrectiveAction): Promise<void> {
-      await trx
-        .updateTable('corrective_actions')
-        .set({
-          title: a.title,
-          owner: a.owner,
-          due_date: a.dueDate,
-          status: a.status,
-          wont_do_reason: a.wontDoReason,
-          signed_off_by: a.signedOffBy,
-          links: JSON.stringify(a.links),
-          updated_at: toDbInstant(a.updatedAt),
-          done_at: a.doneAt ? toDbInstant(a.doneAt) : null,
-        })
-        .where('id', '=', a.id)
-        .execute();
+      await trx.updateTable('corrective_actions').set(changeableColumns(a)).where('id', '=', a.id).execute();
     },
 
     async findAction(db: Executor, id: string): Promise<CorrectiveAction | null> {

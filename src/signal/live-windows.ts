@@ -15,7 +15,12 @@
  */
 import type { Transaction } from 'kysely';
 import type { Detector, WindowStore } from '../detection/detection-types.ts';
-import { createMemoryWindowStore, type MemoryWindowStore } from '../detection/detector.ts';
+import {
+  createMemoryWindowStore,
+  type MemoryWindowStore,
+  maxReachMs,
+  ruleReachMs,
+} from '../detection/detector.ts';
 import { fromDbInstant, toDbInstant } from '../platform/db/instant-codec.ts';
 import type { VigilDatabase } from '../platform/db/schema.ts';
 import type { SignalDal } from './signal-dal.ts';
@@ -65,21 +70,13 @@ export interface LiveWindows {
 }
 
 export function createLiveWindows(deps: {
-  dal: Pick<SignalDal, 'listReceivedSince'>;
+  dal: Pick<SignalDal, 'firstSeqReceivedFrom' | 'listOccurredFromSeq'>;
   detector: Detector;
 }): LiveWindows {
   const { dal, detector } = deps;
-  const reachMs = Math.max(
-    0,
-    ...detector.rules.map((r) => ('windowMs' in r ? r.windowMs : 0) + ('baselineMs' in r ? r.baselineMs : 0)),
-  );
+  const reachMs = maxReachMs(detector.rules);
   const cooldownMs = Math.max(0, ...detector.rules.map((r) => r.cooldownMs));
-  const reachByRule = new Map(
-    detector.rules.map((r) => [
-      r.id,
-      ('windowMs' in r ? r.windowMs : 0) + ('baselineMs' in r ? r.baselineMs : 0),
-    ]),
-  );
+  const reachByRule = new Map(detector.rules.map((r) => [r.id, ruleReachMs(r)]));
   let memory: MemoryWindowStore | null = null;
   let prunedAt = 0;
 
@@ -88,18 +85,14 @@ export function createLiveWindows(deps: {
     if (reachMs > 0) {
       const occurredFrom = new Date(now.getTime() - reachMs - LATE_DELIVERY_MS);
       const receivedFrom = new Date(occurredFrom.getTime() - LATE_DELIVERY_MS);
-      let afterSeq = 0;
-      for (;;) {
-        const batch = await dal.listReceivedSince(trx, {
-          receivedFrom,
-          occurredFrom,
-          afterSeq,
-          limit: WARM_BATCH,
-        });
+      // Found once: signals are stored in receipt order, so everything after it was received later.
+      let fromSeq = await dal.firstSeqReceivedFrom(trx, receivedFrom);
+      while (fromSeq !== null) {
+        const batch = await dal.listOccurredFromSeq(trx, { fromSeq, occurredFrom, limit: WARM_BATCH });
         if (batch.length === 0) break;
         // Firings found while warming already happened (or will be found by a backfill): only the hits matter.
         for (const signal of batch) await detector.observe(signal, fresh);
-        afterSeq = batch.at(-1)!.seq;
+        fromSeq = batch.at(-1)!.seq + 1;
       }
     }
     // The stored firings are the truth about cooldowns, whatever the replay concluded.

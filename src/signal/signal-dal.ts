@@ -135,15 +135,15 @@ function insertSql(trx: Transaction<VigilDatabase>, rows: number): string {
  * and a binary search over the primary key finds the boundary in a few dozen
  * point reads, with no index on receipt time to maintain on every insert.
  */
-async function firstSeqReceivedFrom(db: Executor, instant: Date): Promise<number | null> {
-  const bounds = await db
-    .selectFrom('signals')
-    .select((eb) => [eb.fn.min('seq').as('lo'), eb.fn.max('seq').as('hi')])
-    .executeTakeFirst();
-  if (bounds?.lo === null || bounds?.lo === undefined || bounds.hi === null) return null;
+async function firstSeqReceivedFrom(
+  db: Executor,
+  instant: Date,
+  bounds: SeqBounds | null,
+): Promise<number | null> {
+  if (!bounds) return null;
   const target = toDbInstant(instant);
-  let lo = Number(bounds.lo);
-  let hi = Number(bounds.hi) + 1;
+  let lo = bounds.lo;
+  let hi = bounds.hi + 1;
   while (lo < hi) {
     const mid = Math.floor((lo + hi) / 2);
     const row = await db
@@ -158,7 +158,23 @@ async function firstSeqReceivedFrom(db: Executor, instant: Date): Promise<number
     else if (row!.received_at < target) lo = seq + 1;
     else hi = seq;
   }
-  return lo > Number(bounds.hi) ? null : lo;
+  return lo > bounds.hi ? null : lo;
+}
+
+/** The smallest and largest stored sequence numbers. */
+interface SeqBounds {
+  lo: number;
+  hi: number;
+}
+
+/** The sequence numbers stored, or null when the store is empty. */
+async function seqBounds(db: Executor): Promise<SeqBounds | null> {
+  const row = await db
+    .selectFrom('signals')
+    .select((eb) => [eb.fn.min('seq').as('lo'), eb.fn.max('seq').as('hi')])
+    .executeTakeFirst();
+  if (row?.lo === null || row?.lo === undefined || row.hi === null || row.hi === undefined) return null;
+  return { lo: Number(row.lo), hi: Number(row.hi) };
 }
 
 /** Queries of the signal store. */
@@ -250,20 +266,23 @@ export function createSignalDal() {
       return rows.map(fromRow);
     },
 
+    /** The first signal received at or after `instant`, by sequence; null when none was. */
+    async firstSeqReceivedFrom(db: Executor, instant: Date): Promise<number | null> {
+      return firstSeqReceivedFrom(db, instant, await seqBounds(db));
+    },
+
     /**
-     * Signals received at or after `receivedFrom` that occurred at or after
-     * `occurredFrom`, in storage order after `afterSeq`: what warms the live windows.
+     * Signals from sequence `fromSeq` on that occurred at or after
+     * `occurredFrom`, in storage order, at most `limit`: what warms the live windows.
      */
-    async listReceivedSince(
+    async listOccurredFromSeq(
       db: Executor,
-      range: { receivedFrom: Date; occurredFrom: Date; afterSeq: number; limit: number },
+      range: { fromSeq: number; occurredFrom: Date; limit: number },
     ): Promise<StoredSignalRecord[]> {
-      const first = await firstSeqReceivedFrom(db, range.receivedFrom);
-      if (first === null) return [];
       const rows = await db
         .selectFrom('signals')
         .selectAll()
-        .where('seq', '>=', Math.max(first, range.afterSeq + 1))
+        .where('seq', '>=', range.fromSeq)
         .where('occurred_at', '>=', toDbInstant(range.occurredFrom))
         .orderBy('seq')
         .limit(range.limit)
@@ -273,13 +292,10 @@ export function createSignalDal() {
 
     /** Deletes up to `limit` signals received before `cutoff`, oldest first; returns how many. */
     async purgeReceivedBefore(db: Executor, cutoff: Date, limit: number): Promise<number> {
-      const bounds = await db
-        .selectFrom('signals')
-        .select((eb) => [eb.fn.min('seq').as('lo')])
-        .executeTakeFirst();
-      if (bounds?.lo === null || bounds?.lo === undefined) return 0;
-      const keepFrom = (await firstSeqReceivedFrom(db, cutoff)) ?? Number.MAX_SAFE_INTEGER;
-      const below = Math.min(keepFrom, Number(bounds.lo) + limit);
+      const bounds = await seqBounds(db);
+      if (!bounds) return 0;
+      const keepFrom = (await firstSeqReceivedFrom(db, cutoff, bounds)) ?? Number.MAX_SAFE_INTEGER;
+      const below = Math.min(keepFrom, bounds.lo + limit);
       const result = await db.deleteFrom('signals').where('seq', '<', below).executeTakeFirst();
       return Number(result.numDeletedRows);
     },

@@ -10,7 +10,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { senderCorrelationKey } from '../detection/detection-eval.ts';
 import type { Detector, Firing, WindowStore } from '../detection/detection-types.ts';
-import { createMemoryWindowStore } from '../detection/detector.ts';
+import { createMemoryWindowStore, maxReachMs } from '../detection/detector.ts';
 import type { DetectedFiring, IntakeOutcome, SignalRef } from '../incident/incident-detection-service.ts';
 import type { Clock } from '../platform/clock.ts';
 import { createGroupCommitter } from '../platform/db/group-commit.ts';
@@ -97,10 +97,7 @@ export function createSignalIngestService(deps: {
   clock: Clock;
 }) {
   const { db, dal, detector, windows, intake, clock } = deps;
-  const reachMs = Math.max(
-    0,
-    ...detector.rules.map((r) => ('windowMs' in r ? r.windowMs : 0) + ('baselineMs' in r ? r.baselineMs : 0)),
-  );
+  const reachMs = maxReachMs(detector.rules);
 
   /** The signals a firing counts, read back when an earlier batch stored them. */
   async function signalsOf(

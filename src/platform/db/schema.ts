@@ -4,9 +4,29 @@
  * Kysely types one database interface, so the tables of all domains meet
  * here; these are storage rows (snake_case, instants as UTC text, booleans as
  * 0/1), not domain types. Each domain's `-dal.ts` maps rows to its own types.
- * Keep this file in step with `migrations/`.
+ * Keep this file, and the tables in schema-signals.ts and schema-follow-up.ts,
+ * in step with `migrations/`.
  */
 import type { Generated } from 'kysely';
+import type {
+  BreachAssessmentsTable,
+  BreachRecordsTable,
+  BreachRecordVersionsTable,
+  BreachSubmissionsTable,
+  CorrectiveActionsTable,
+  ExercisesTable,
+  ReviewsTable,
+} from './schema-follow-up.ts';
+import type {
+  DetectionFiringsTable,
+  IncidentCorrelationsTable,
+  IncidentSignalsTable,
+  IngestTokensTable,
+  SignalsTable,
+} from './schema-signals.ts';
+
+export type * from './schema-follow-up.ts';
+export type * from './schema-signals.ts';
 
 /** UTC ISO 8601 text with milliseconds; see instant-codec.ts. */
 export type DbInstant = string;
@@ -230,156 +250,6 @@ export interface CommunicationsTable {
   approved_by: string | null;
   queued_at: DbInstant | null;
   queued_by: string | null;
-}
-
-export interface SignalsTable {
-  /** Also the signal's id (as text in the API). */
-  seq: Generated<number>;
-  source: string;
-  kind: string;
-  severity_hint: string;
-  status: string;
-  occurred_at: DbInstant;
-  received_at: DbInstant;
-  dedup_key: string;
-  correlation_key: string | null;
-  principal: string | null;
-  client_ip: string | null;
-  /** JSON object of the signal's entities. */
-  entities: string;
-  summary: string;
-  /** The record exactly as received, as JSON text. */
-  raw: string;
-}
-
-export interface DetectionFiringsTable {
-  rule_id: string;
-  group_key: string;
-  last_at: DbInstant;
-}
-
-export interface IncidentCorrelationsTable {
-  seq: Generated<number>;
-  key: string;
-  incident_id: string;
-  created_at: DbInstant;
-}
-
-export interface IncidentSignalsTable {
-  incident_id: string;
-  signal_id: string;
-  rule_id: string | null;
-  linked_at: DbInstant;
-}
-
-export interface IngestTokensTable {
-  id: string;
-  name: string;
-  /** Null: every source. */
-  source: string | null;
-  token_hash: string;
-  created_at: DbInstant;
-  created_by: string;
-  revoked_at: DbInstant | null;
-}
-
-export interface BreachRecordsTable {
-  incident_id: string;
-  version: number;
-  /** JSON of the record's current fields. */
-  data: string;
-  created_at: DbInstant;
-  updated_at: DbInstant;
-  updated_by: string;
-}
-
-export interface BreachRecordVersionsTable {
-  incident_id: string;
-  version: number;
-  data: string;
-  at: DbInstant;
-  by: string;
-}
-
-export interface BreachAssessmentsTable {
-  seq: Generated<number>;
-  incident_id: string;
-  data: string;
-  decided_at: DbInstant;
-  decided_by: string;
-}
-
-export interface BreachSubmissionsTable {
-  seq: Generated<number>;
-  id: string;
-  incident_id: string;
-  regime: string;
-  obligation: string;
-  status: string;
-  report: string;
-  follows_up: string | null;
-  created_at: DbInstant;
-  created_by: string;
-  approved_at: DbInstant | null;
-  approved_by: string | null;
-  submitted_at: DbInstant | null;
-  submitted_by: string | null;
-  method: string | null;
-  reference: string | null;
-  delay_reasons: string | null;
-  late: number | null;
-}
-
-export interface ReviewsTable {
-  incident_id: string;
-  state: string;
-  version: number;
-  content: string;
-  updated_at: DbInstant;
-  updated_by: string;
-  submitted_at: DbInstant | null;
-  approved_at: DbInstant | null;
-  approved_by: string | null;
-}
-
-export interface CorrectiveActionsTable {
-  seq: Generated<number>;
-  id: string;
-  incident_id: string | null;
-  exercise_id: string | null;
-  title: string;
-  kind: string;
-  owner: string;
-  /** `YYYY-MM-DD`. */
-  due_date: string;
-  status: string;
-  wont_do_reason: string | null;
-  signed_off_by: string | null;
-  /** JSON array of `{kind, ref}`. */
-  links: string;
-  created_at: DbInstant;
-  created_by: string;
-  updated_at: DbInstant;
-  done_at: DbInstant | null;
-}
-
-export interface ExercisesTable {
-  id: string;
-  title: string;
-  scenario: string;
-  /** `YYYY-MM-DD`. */
-  scheduled_for: string;
-  facilitator: string;
-  /** JSON array of emails or names. */
-  participants: string;
-  /** `planned` or `completed`. */
-  status: string;
-  findings: string | null;
-  /** `YYYY-MM-DD`. */
-  completed_on: string | null;
-  created_at: DbInstant;
-  created_by: string;
-  updated_at: DbInstant;
 }
 
 export interface VigilDatabase {
