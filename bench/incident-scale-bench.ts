@@ -50,7 +50,7 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
 /** The measured instant: a Friday morning, inside the policy's business hours (London). */
-const NOW = Date.parse('2026-11-27T10:00:00Z');
+export const NOW = Date.parse('2026-11-27T10:00:00Z');
 const INCIDENT_COUNT = 10_000;
 const SPREAD_MS = 90 * DAY;
 /** Incidents per seeding transaction. */
@@ -64,7 +64,7 @@ const SEVERITY_MIX: readonly [string, number][] = [
 /** Share of incidents planned with a breached clock (a few young ones cannot be breached yet). */
 const BREACHED_SHARE = 0.04;
 const PAGE = 50;
-const ADMIN_TOKEN = 'vgl_bench-admin-token-0123456789abcdef';
+export const ADMIN_TOKEN = 'vgl_bench-admin-token-0123456789abcdef';
 
 const CYCLE_WARMUPS = 20;
 const CYCLE_RUNS = 200;
@@ -236,6 +236,7 @@ function planIncident(ctx: SeedContext, random: () => number, n: number): SeedPl
     declaredBy: { userId: ctx.adminId, email: ctx.adminEmail },
     outOfHours: !calendar.isBusinessTime(new Date(openedAt)),
     exerciseId: null,
+    evidencePurgedAt: null,
     policyVersion: version,
     updatedAt: new Date(updatedAt),
     ownerId: ctx.ownerId,
@@ -295,7 +296,8 @@ interface SeedSummary {
   clocks: number;
 }
 
-async function seed(vigil: Vigil): Promise<SeedSummary> {
+/** Seeds `count` open incidents (bench/console-bench.ts seeds fewer); Vigil's clock must be at NOW. */
+export async function seed(vigil: Vigil, count = INCIDENT_COUNT): Promise<SeedSummary> {
   const began = performance.now();
   const principal = await vigil.identity.authenticate(ADMIN_TOKEN);
   const { policy } = vigil.incidentDeps.policy;
@@ -312,7 +314,7 @@ async function seed(vigil: Vigil): Promise<SeedSummary> {
     categoryIds: vigil.incidentDeps.policy.categoryIds,
   };
   const random = seededRandom(20261127);
-  const plans = Array.from({ length: INCIDENT_COUNT }, (_, n) => planIncident(ctx, random, n + 1));
+  const plans = Array.from({ length: count }, (_, n) => planIncident(ctx, random, n + 1));
   await insertPlans(ctx, plans);
   const clocks = plans.flatMap((p) => p.clocks);
   return {

@@ -182,7 +182,10 @@ async function singleEvents(dir: string): Promise<string> {
   try {
     const token = (
       await vigil.ingestTokens.create(
-        { user: (await vigil.identity.findUserByEmail('admin@localhost'))!, tokenId: 'bench' },
+        {
+          user: (await vigil.identity.findUserByEmail('admin@localhost'))!,
+          credential: { kind: 'token', tokenId: 'bench', scopes: ['admin'] },
+        },
         { name: 'bench', source: 'pagerduty' },
       )
     ).token;
@@ -221,7 +224,10 @@ async function thresholdLatency(dir: string): Promise<string> {
   try {
     const token = (
       await vigil.ingestTokens.create(
-        { user: (await vigil.identity.findUserByEmail('admin@localhost'))!, tokenId: 'bench' },
+        {
+          user: (await vigil.identity.findUserByEmail('admin@localhost'))!,
+          credential: { kind: 'token', tokenId: 'bench', scopes: ['admin'] },
+        },
         { name: 'bench', source: 'sql-audit' },
       )
     ).token;

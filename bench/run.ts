@@ -4,6 +4,7 @@
  */
 import os from 'node:os';
 import { runCalendarBench } from './calendar-bench.ts';
+import { runConsoleBench } from './console-bench.ts';
 import { runIncidentScaleBench } from './incident-scale-bench.ts';
 import { runIngestBench } from './ingest-bench.ts';
 
@@ -14,3 +15,4 @@ console.log(
 console.log(`## Business calendar\n\n${await runCalendarBench()}`);
 console.log(`\n## Incidents at scale\n\n${await runIncidentScaleBench()}`);
 console.log(`\n## Signals: ingestion and detection\n\n${await runIngestBench()}`);
+console.log(`\n## Web console\n\n${await runConsoleBench()}`);

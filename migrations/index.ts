@@ -12,6 +12,13 @@ import * as breaches from './0007-breaches.ts';
 import * as reviews from './0008-reviews.ts';
 import * as exercises from './0009-exercises.ts';
 import * as exerciseIncidents from './0010-exercise-incidents.ts';
+import * as exerciseSignalQueue from './0011-exercise-signal-queue.ts';
+import * as evidenceVault from './0012-evidence-vault.ts';
+import * as retention from './0013-retention.ts';
+import * as evidenceRequests from './0014-evidence-requests.ts';
+import * as signIn from './0015-sign-in.ts';
+import * as oidc from './0016-oidc.ts';
+import * as accessControl from './0017-access-control.ts';
 
 export const migrations = [
   { name: '0001-foundation', module: foundation },
@@ -24,4 +31,11 @@ export const migrations = [
   { name: '0008-reviews', module: reviews },
   { name: '0009-exercises', module: exercises },
   { name: '0010-exercise-incidents', module: exerciseIncidents },
+  { name: '0011-exercise-signal-queue', module: exerciseSignalQueue },
+  { name: '0012-evidence-vault', module: evidenceVault },
+  { name: '0013-retention', module: retention },
+  { name: '0014-evidence-requests', module: evidenceRequests },
+  { name: '0015-sign-in', module: signIn },
+  { name: '0016-oidc', module: oidc },
+  { name: '0017-access-control', module: accessControl },
 ] as const;

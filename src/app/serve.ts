@@ -33,6 +33,13 @@ export async function startServer(
     version: VIGIL_VERSION,
     smtp: config.smtp,
     webhooks: config.webhooks,
+    evidenceDir: config.evidenceDir,
+    evidenceS3: config.evidenceS3,
+    oidc: config.oidc,
+    signIn: config.signIn,
+    trustProxy: config.trustProxy,
+    publicUrl: config.publicUrl,
+    rateLimits: { ingest: config.ingestRateLimit },
   });
   if (config.smtp) {
     deps.logger.info({ smtp: describeSmtpUrl(config.smtp.url) }, 'outbox: delivering email by SMTP');
@@ -58,6 +65,10 @@ export async function startServer(
     }
     deps.say(`Policy:   ${vigil.policy.source} (${vigil.policy.version})`);
     deps.say(`Database: ${vigil.database.description}`);
+    const s3 = config.evidenceS3;
+    deps.say(
+      `Evidence: ${s3 ? `s3://${s3.bucket}/${s3.prefix}${s3.endpoint ? ` at ${s3.endpoint}` : ''}` : config.evidenceDir}`,
+    );
     deps.say(`API docs: ${url}/api/docs`);
     // Printed last: scripts (and the tests) wait for this line.
     deps.say(`Vigil ${VIGIL_VERSION} is listening on ${url}`);

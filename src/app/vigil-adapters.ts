@@ -3,13 +3,16 @@
  * force as incidents see it, people and customers looked up for incidents,
  * the breach summary the incident view shows, a live exercise's two halves;
  * and the two steps every start takes first (load the policy, open and
- * migrate the database).
+ * migrate the database); and the port that turns Vigil's own security events
+ * into `vigil` signals.
  */
+import { randomUUID } from 'node:crypto';
 import type { BreachService } from '../breach/breach-service.ts';
 import type { BusinessCalendar } from '../calendar/calendar-types.ts';
 import type { CustomerDal } from '../customer/customer-dal.ts';
 import type { LiveExerciseRunner } from '../exercise/exercise-routes.ts';
 import type { IdentityDal } from '../identity/identity-dal.ts';
+import type { SecurityEvent, SecurityEvents } from '../identity/identity-types.ts';
 import type {
   ActivePolicy,
   CustomerDirectory,
@@ -25,6 +28,7 @@ import {
   loadPolicyFile,
   requireValidPolicy,
 } from '../policy/policy-loader.ts';
+import type { ExerciseReplay } from '../signal/signal-exercise-replay.ts';
 import type { SignalIngestService } from '../signal/signal-ingest-service.ts';
 
 /** Loads the policy; a policy with any error throws PolicyInvalidError listing every issue. */
@@ -93,24 +97,74 @@ export function breachSummaryPort(
   };
 }
 
-/** A live exercise: its incident from the incident domain, its signal file replayed by the signal domain. */
+/**
+ * A live exercise: its incident from the incident domain, its signal file
+ * replayed by the signal domain. The file is parsed first, so a bad file
+ * opens nothing.
+ */
 export function liveExerciseRunner(
   incidents: Pick<IncidentService, 'declareExercise'>,
-  signals: Pick<SignalIngestService, 'replayExercise'>,
+  replay: Pick<ExerciseReplay, 'parse' | 'replayNow' | 'schedule'>,
 ): LiveExerciseRunner {
   return async (principal, exercise, input) => {
+    const signals = replay.parse({
+      source: input.source,
+      body: input.signals,
+      contentType: input.contentType,
+    });
     const incident = await incidents.declareExercise(
       principal,
       { title: `[EXERCISE] ${input.title}`, severity: input.severity, description: exercise.scenario },
       exercise.id,
     );
-    const replayed = await signals.replayExercise({
-      exerciseId: exercise.id,
-      incident: { id: incident.id, reference: incident.reference },
-      source: input.source,
-      body: input.signals,
-      contentType: input.contentType,
-    });
-    return { incidentId: incident.id, reference: incident.reference, ...replayed };
+    const target = { exerciseId: exercise.id, incident: { id: incident.id, reference: incident.reference } };
+    const opened = { incidentId: incident.id, reference: incident.reference };
+    if (input.speed.mode === 'compressed') {
+      return { ...opened, speed: 'compressed', ...(await replay.replayNow(target, signals)) };
+    }
+    const queued = await replay.schedule(target, signals, input.speed.speedup);
+    return {
+      ...opened,
+      speed: 'real',
+      speedup: input.speed.speedup,
+      scheduled: queued.scheduled,
+      firstReleaseAt: queued.firstReleaseAt?.toISOString() ?? null,
+      lastReleaseAt: queued.lastReleaseAt?.toISOString() ?? null,
+    };
+  };
+}
+
+/**
+ * Vigil watching itself: each security event (failed sign-in, lockout,
+ * sign-in, role change, token creation) becomes a `vigil` signal, so the
+ * policy's detection rules see Vigil's accounts as they see a database's.
+ * Callers record after their own commit; a failure here is logged and
+ * swallowed, so it never changes a sign-in's answer. Each event gets a
+ * random id: two identical failures in the same millisecond are two signals.
+ */
+export function securityEventSignals(
+  signals: Pick<SignalIngestService, 'ingest'>,
+  logger: { error(object: object, message: string): void },
+): SecurityEvents {
+  return {
+    async record(event: SecurityEvent) {
+      const body = JSON.stringify({
+        id: randomUUID(),
+        kind: event.kind,
+        principal: event.principal,
+        clientIp: event.clientIp,
+        at: event.at.toISOString(),
+        detail: event.detail ?? {},
+      });
+      try {
+        await signals.ingest('vigil', body, 'application/json');
+      } catch (error) {
+        // The event itself is on the audit chain already; only its signal is lost.
+        logger.error(
+          { err: error, kind: event.kind },
+          'self-watching: a security event could not become a signal',
+        );
+      }
+    },
   };
 }

@@ -1,98 +1,105 @@
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
-import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import type { Logger } from 'pino';
 import { createAuditDal } from '../audit/audit-dal.ts';
 import { registerAuditRoutes } from '../audit/audit-routes.ts';
-import { type AuditService, createAuditService } from '../audit/audit-service.ts';
+import { createAuditService } from '../audit/audit-service.ts';
 import { createBreachDal } from '../breach/breach-dal.ts';
-import { createBreachDeadlineModule } from '../breach/breach-deadline-module.ts';
 import { registerBreachRoutes } from '../breach/breach-routes.ts';
-import { type BreachService, createBreachService } from '../breach/breach-service.ts';
+import { createBreachService } from '../breach/breach-service.ts';
 import { createBusinessCalendar } from '../calendar/business-calendar.ts';
-import type { BusinessCalendar } from '../calendar/calendar-types.ts';
 import { createCommunicationDal } from '../communication/communication-dal.ts';
 import { createEngineMessages, createIncidentNotices } from '../communication/communication-notices.ts';
-import { createDeliveryRecorder } from '../communication/communication-records.ts';
 import { registerCommunicationRoutes } from '../communication/communication-routes.ts';
-import {
-  type CommunicationService,
-  createCommunicationService,
-} from '../communication/communication-service.ts';
-import { createDeliveryDelayAlert } from '../communication/delivery-delay-alert.ts';
+import { createCommunicationService } from '../communication/communication-service.ts';
+import { registerTemplateRoutes } from '../communication/template-routes.ts';
 import { createWebhookChannel } from '../communication/webhook-channel.ts';
 import { registerComplianceRoutes } from '../compliance/compliance-routes.ts';
 import { createComplianceService } from '../compliance/compliance-service.ts';
 import { createCustomerDal } from '../customer/customer-dal.ts';
 import { registerCustomerRoutes } from '../customer/customer-routes.ts';
-import { type CustomerService, createCustomerService } from '../customer/customer-service.ts';
+import { createCustomerService } from '../customer/customer-service.ts';
+import { registerDemoRoutes } from '../demo/demo-routes.ts';
+import { createDemoService } from '../demo/demo-service.ts';
 import { createDetector, rulesFromPolicy } from '../detection/detector.ts';
-import { createEngine } from '../engine/engine.ts';
-import type { Engine } from '../engine/engine-types.ts';
-import { createExerciseCadenceModule } from '../exercise/exercise-cadence-module.ts';
+import { createEvidenceDal } from '../evidence/evidence-dal.ts';
+import { createEvidenceDiskStore } from '../evidence/evidence-disk-store.ts';
+import { createEvidencePackageDal } from '../evidence/evidence-package-dal.ts';
+import { registerEvidencePackageRoutes } from '../evidence/evidence-package-routes.ts';
+import { createEvidencePackageService, DEFAULT_MAIL_FROM } from '../evidence/evidence-package-service.ts';
+import { registerEvidenceRoutes } from '../evidence/evidence-routes.ts';
+import { createEvidenceService } from '../evidence/evidence-service.ts';
+import { createEvidenceRequestDal } from '../evidence-request/evidence-request-dal.ts';
+import { registerEvidenceRequestPublicRoutes } from '../evidence-request/evidence-request-public-routes.ts';
+import { registerEvidenceRequestRoutes } from '../evidence-request/evidence-request-routes.ts';
+import { createEvidenceRequestService } from '../evidence-request/evidence-request-service.ts';
+import { createShareService } from '../evidence-request/evidence-share-service.ts';
+import { SHARED_LINK_ACTOR, sharedArtifacts } from '../evidence-request/shared-artifacts.ts';
 import { registerExerciseRoutes } from '../exercise/exercise-routes.ts';
-import { createExerciseService, type ExerciseService } from '../exercise/exercise-service.ts';
+import { createExerciseService } from '../exercise/exercise-service.ts';
+import { registerConsoleRoutes } from '../http/console-routes.ts';
 import { registerHealthRoutes } from '../http/health-routes.ts';
+import { createIngestThrottle, createSignInThrottle, DEFAULT_INGEST_RATE } from '../http/rate-limit-hooks.ts';
 import { buildHttpServer } from '../http/server.ts';
+import { registerAccountRoutes } from '../identity/account-routes.ts';
+import { registerApiTokenRoutes } from '../identity/api-token-routes.ts';
+import { createApiTokenService } from '../identity/api-token-service.ts';
 import { createIdentityDal } from '../identity/identity-dal.ts';
-import { createIdentityService, type IdentityService } from '../identity/identity-service.ts';
+import { createIdentityService } from '../identity/identity-service.ts';
 import { registerIngestTokenRoutes } from '../identity/ingest-token-routes.ts';
-import { createIngestTokenService, type IngestTokenService } from '../identity/ingest-token-service.ts';
+import { createIngestTokenService } from '../identity/ingest-token-service.ts';
+import { registerOidcRoutes } from '../identity/oidc-routes.ts';
+import { registerSignInRoutes } from '../identity/sign-in-routes.ts';
+import { createUserAdminService } from '../identity/user-admin-service.ts';
 import { registerUserRoutes } from '../identity/user-routes.ts';
 import { registerIncidentActionRoutes } from '../incident/incident-action-routes.ts';
-import type { IncidentDeps } from '../incident/incident-context.ts';
+import { holdsIncidentRole, type IncidentDeps } from '../incident/incident-context.ts';
 import { createIncidentCustomerDal } from '../incident/incident-customer-dal.ts';
 import { registerIncidentCustomerRoutes } from '../incident/incident-customer-routes.ts';
-import {
-  createIncidentCustomerService,
-  type IncidentCustomerService,
-} from '../incident/incident-customer-service.ts';
+import { createIncidentCustomerService } from '../incident/incident-customer-service.ts';
 import { createIncidentDal } from '../incident/incident-dal.ts';
 import { createIncidentDetailDal } from '../incident/incident-detail-dal.ts';
 import { createIncidentDetectionService } from '../incident/incident-detection-service.ts';
-import { createEscalationDirectory } from '../incident/incident-escalation-directory.ts';
-import {
-  createIncidentPeopleService,
-  type IncidentPeopleService,
-} from '../incident/incident-people-service.ts';
-import { createIncidentPhaseService, type IncidentPhaseService } from '../incident/incident-phase-service.ts';
-import {
-  createIncidentResponseService,
-  type IncidentResponseService,
-} from '../incident/incident-response-service.ts';
+import { createIncidentEventFeed } from '../incident/incident-events-dal.ts';
+import { registerIncidentEventRoutes } from '../incident/incident-events-routes.ts';
+import { createIncidentPeopleService } from '../incident/incident-people-service.ts';
+import { createIncidentPhaseService } from '../incident/incident-phase-service.ts';
+import { createIncidentResponseService } from '../incident/incident-response-service.ts';
 import { registerIncidentRoutes } from '../incident/incident-routes.ts';
-import { createIncidentService, type IncidentService } from '../incident/incident-service.ts';
+import { createIncidentService } from '../incident/incident-service.ts';
 import { createIncidentSignalDal } from '../incident/incident-signal-dal.ts';
 import { createIncidentUpdateService } from '../incident/incident-update-service.ts';
 import { createOutboxDal } from '../outbox/outbox-dal.ts';
-import { createOutboxDeliveryModule } from '../outbox/outbox-delivery-module.ts';
-import { createSmtpMailer, type Mailer, type SmtpSettings } from '../outbox/outbox-mailer.ts';
+import { createSmtpMailer, type Mailer } from '../outbox/outbox-mailer.ts';
 import { registerOutboxRoutes } from '../outbox/outbox-routes.ts';
-import { createOutboxService, type OutboxService } from '../outbox/outbox-service.ts';
+import { createOutboxService } from '../outbox/outbox-service.ts';
 import { createWebhookSender } from '../outbox/webhook-sender.ts';
-import type { Clock } from '../platform/clock.ts';
-import type { Database } from '../platform/db/database.ts';
 import { pendingMigrations } from '../platform/db/migrator.ts';
 import { calendarConfigFromPolicy } from '../policy/policy-calendar.ts';
 import { wallMilliseconds } from '../policy/policy-duration.ts';
-import type { LoadedPolicy } from '../policy/policy-loader.ts';
+import { registerPolicyRoutes } from '../policy/policy-routes.ts';
 import { createPolicyVersionDal } from '../policy/policy-version-dal.ts';
 import { createPolicyVersionService } from '../policy/policy-version-service.ts';
-import { createActionReminderModule } from '../review/action-reminder-module.ts';
+import { createReportDal } from '../report/report-dal.ts';
+import { registerReportRoutes } from '../report/report-routes.ts';
+import { createReportService } from '../report/report-service.ts';
+import { createRetentionDal } from '../retention/retention-dal.ts';
+import { createRetentionEvidenceDal } from '../retention/retention-evidence-dal.ts';
+import { createRetentionPurgeService } from '../retention/retention-purge-service.ts';
+import { registerRetentionRoutes } from '../retention/retention-routes.ts';
+import { createRetentionService } from '../retention/retention-service.ts';
 import { createReviewDal } from '../review/review-dal.ts';
 import { registerReviewRoutes } from '../review/review-routes.ts';
-import { createReviewService, type ReviewService } from '../review/review-service.ts';
+import { createReviewService } from '../review/review-service.ts';
+import { createExerciseQueueDal } from '../signal/exercise-queue-dal.ts';
 import { createLiveWindows } from '../signal/live-windows.ts';
 import { createSignalDal } from '../signal/signal-dal.ts';
-import { createSignalIngestService, type SignalIngestService } from '../signal/signal-ingest-service.ts';
-import { createSignalPurgeModule } from '../signal/signal-purge-module.ts';
+import { createExerciseReplay } from '../signal/signal-exercise-replay.ts';
+import { createSignalIngestService } from '../signal/signal-ingest-service.ts';
 import { INGEST_PATH, registerSignalRoutes } from '../signal/signal-routes.ts';
 import { createSlaDal } from '../sla/sla-dal.ts';
-import { createSlaModule } from '../sla/sla-module.ts';
 import { createTimelineDal } from '../timeline/timeline-dal.ts';
-import { createTimelineService, type TimelineService } from '../timeline/timeline-service.ts';
-import { type WebhookEndpoint, webhookEnvKey } from './config.ts';
+import { createTimelineService } from '../timeline/timeline-service.ts';
+import { registerTrustRoutes } from '../trust/trust-routes.ts';
+import { DEFAULT_EVIDENCE_DIR, webhookEnvKey } from './config.ts';
 import {
   activePolicy,
   breachSummaryPort,
@@ -101,55 +108,15 @@ import {
   loadPolicy,
   openMigratedDatabase,
   peopleDirectory,
+  securityEventSignals,
 } from './vigil-adapters.ts';
+import { createVigilEngine } from './vigil-engine.ts';
+import { createSignIn } from './vigil-sign-in.ts';
 
 export { loadPolicy, openMigratedDatabase } from './vigil-adapters.ts';
+export type { Vigil, VigilOptions } from './vigil-types.ts';
 
-export interface VigilOptions {
-  databaseUrl: string;
-  /** Policy file; undefined for the built-in default. */
-  policyPath: string | undefined;
-  clock: Clock;
-  logger: Logger;
-  bodyLimit: number;
-  /** Largest signal body; default 32 MiB. */
-  ingestBodyLimit?: number | undefined;
-  version: string;
-  /** Outbox delivery by email; without it messages stay pending in the outbox. */
-  smtp?: SmtpSettings | undefined;
-  /** Outgoing webhook endpoints keyed as {@link webhookEnvKey} keys them; without one a webhook's messages fail. */
-  webhooks?: Record<string, WebhookEndpoint> | undefined;
-}
-
-/** A running Vigil: its parts, for the serve command and for tests. */
-export interface Vigil {
-  database: Database;
-  policy: LoadedPolicy;
-  calendar: BusinessCalendar;
-  audit: AuditService;
-  identity: IdentityService;
-  timeline: TimelineService;
-  outbox: OutboxService;
-  incidents: IncidentService;
-  response: IncidentResponseService;
-  phases: IncidentPhaseService;
-  people: IncidentPeopleService;
-  customers: CustomerService;
-  affectedCustomers: IncidentCustomerService;
-  communications: CommunicationService;
-  signals: SignalIngestService;
-  ingestTokens: IngestTokenService;
-  breaches: BreachService;
-  reviews: ReviewService;
-  exercises: ExerciseService;
-  /** Everything incident use cases share; the engine's modules build on it too. */
-  incidentDeps: IncidentDeps;
-  /** The background engine; `vigil serve` starts it, tests drive `runCycle()` with a fake clock. */
-  engine: Engine;
-  http: FastifyInstance;
-  /** Stops the HTTP server (finishing in-flight requests) and the engine, then closes the database. */
-  close(): Promise<void>;
-}
+import type { Vigil, VigilOptions } from './vigil-types.ts';
 
 /**
  * The composition root: the only place that constructs services and hands
@@ -166,7 +133,9 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
   const audit = createAuditService({ db, dal: createAuditDal(database.dialect) });
   const identityDal = createIdentityDal();
   const identity = createIdentityService({ db, dal: identityDal, audit, clock });
-  const policyVersions = createPolicyVersionService({ db, dal: createPolicyVersionDal(), audit, clock });
+  const policyVersionDal = createPolicyVersionDal();
+  const policyLoadedAt = clock.now();
+  const policyVersions = createPolicyVersionService({ db, dal: policyVersionDal, audit, clock });
   await policyVersions.register(policy);
   const command = policy.policy.command;
   await identity.ensurePolicyPeople([command.primaryOwner, ...command.succession]);
@@ -204,8 +173,24 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
   };
   const reviewDal = createReviewDal();
   const reviews = createReviewService({ incident: incidentDeps, dal: reviewDal });
+  const reports = createReportService({
+    db,
+    dal: createReportDal(),
+    clock,
+    policy: policy.policy,
+    policyVersion: policy.version,
+  });
   incidentDeps.reviewGate = reviews;
   const exercises = createExerciseService({ db, audit, clock, policy: policy.policy });
+  const evidence = createEvidenceService({
+    incident: incidentDeps,
+    dal: createEvidenceDal(),
+    // Imported only when configured: the AWS SDK is large and most deployments keep evidence on disk.
+    store: options.evidenceS3
+      ? (await import('../evidence/evidence-s3-store.ts')).createEvidenceS3Store(options.evidenceS3)
+      : createEvidenceDiskStore(options.evidenceDir ?? DEFAULT_EVIDENCE_DIR),
+    maxBytes: policy.policy.evidence.maxAttachmentSize.bytes,
+  });
   const breachDal = createBreachDal();
   const breaches = createBreachService({ incident: incidentDeps, dal: breachDal });
   incidentDeps.breachSummary = breachSummaryPort(breaches);
@@ -236,19 +221,42 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
     isBusinessTime: (at) => calendar.isBusinessTime(at),
   });
   const windows = createLiveWindows({ dal: signalDal, detector });
-  const signals = createSignalIngestService({
+  const intake = createIncidentDetectionService({
+    ...incidentDeps,
+    signalLinks: createIncidentSignalDal(),
+    detectionUser: { userId: detectionUser.id, email: detectionUser.email },
+  });
+  const signals = createSignalIngestService({ db, dal: signalDal, detector, windows, intake, clock });
+  const exerciseReplay = createExerciseReplay({
     db,
     dal: signalDal,
+    queue: createExerciseQueueDal(),
     detector,
-    windows,
-    intake: createIncidentDetectionService({
-      ...incidentDeps,
-      signalLinks: createIncidentSignalDal(),
-      detectionUser: { userId: detectionUser.id, email: detectionUser.email },
-    }),
+    intake,
     clock,
   });
-  const ingestTokens = createIngestTokenService({ db, audit, clock });
+  // Vigil watching itself: sign-in and token events become `vigil` signals, after their commits.
+  const securityEvents =
+    options.selfWatching === false
+      ? undefined
+      : securityEventSignals(signals, logger.child({ component: 'self-watching' }));
+  const ingestTokens = createIngestTokenService({ db, audit, clock, securityEvents, apiTokens: identity });
+  const apiTokens = createApiTokenService({ db, audit, clock, securityEvents });
+  const requestDal = createEvidenceRequestDal();
+  const requestDeps = { db, dal: requestDal, audit, outbox, clock, calendar, policy: policy.policy };
+  const evidenceRequests = createEvidenceRequestService(requestDeps);
+  const evidenceShares = createShareService({
+    ...requestDeps,
+    incidents: async (ref) => {
+      const found = await incidents.get(ref);
+      return { id: found.id, reference: found.reference };
+    },
+    // Called only when a link is opened, after evidencePackages (below) exists.
+    artifacts: sharedArtifacts({
+      buildPackage: (id) => evidencePackages.build(SHARED_LINK_ACTOR, id),
+      renderReport: (kind, range, format) => reports.renderReport(kind, range, format),
+    }),
+  });
   const incidents = createIncidentService(incidentDeps);
   const response = createIncidentResponseService(incidentDeps);
   const phases = createIncidentPhaseService(incidentDeps);
@@ -256,65 +264,80 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
   const updates = createIncidentUpdateService(incidentDeps);
   const affectedCustomers = createIncidentCustomerService(incidentDeps);
   const severityIds = policy.policy.severities.map((s) => s.id);
-
-  const engine = createEngine({
-    db: database,
+  const retentionDal = createRetentionDal();
+  const telemetryPurge = { db, dal: signalDal, audit, clock };
+  const retentionPurge = createRetentionPurgeService({
+    db,
     clock,
-    logger: logger.child({ component: 'engine' }),
-    holderId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
-    modules: [
-      createSlaModule({
-        db,
-        slaDal: incidentDeps.slaDal,
-        timeline,
-        outbox,
-        audit,
-        directory: createEscalationDirectory(incidentDeps),
-        messages: engineMessages,
-        clock,
-      }),
-      createBreachDeadlineModule({
-        db,
-        dal: breachDal,
-        breaches,
-        incident: incidentDeps,
-        outbox,
-        timeline,
-        audit,
-      }),
-      createActionReminderModule({ db, dal: reviewDal, incident: incidentDeps, outbox, audit }),
-      createExerciseCadenceModule({ db, exercises, outbox, policy: policy.policy }),
-      // After the clock modules, so an escalation goes out in the cycle that recorded it.
-      createOutboxDeliveryModule({
-        db,
-        dal: outboxDal,
-        mailer,
-        webhooks: webhookChannel,
-        recorder: createDeliveryRecorder({ timeline, audit }),
-        clock,
-      }),
-      createSignalPurgeModule(
-        { db, dal: signalDal, clock },
-        { keep: policy.policy.retention.telemetry.keep, timeZone: policy.policy.time.timeZone },
-      ),
-      createDeliveryDelayAlert({
-        db,
-        dal: outboxDal,
-        outbox,
-        audit,
-        policy: policy.policy,
-        logger: logger.child({ component: 'outbox' }),
-      }),
-    ],
+    audit,
+    policy: policy.policy,
+    dal: retentionDal,
+    evidence: createRetentionEvidenceDal({ signals: signalDal }),
+    vault: evidence,
+    telemetry: telemetryPurge,
+  });
+  const retention = createRetentionService({ incident: incidentDeps, dal: retentionDal });
+
+  const engine = createVigilEngine({
+    database,
+    clock,
+    logger,
+    policy: policy.policy,
+    incidentDeps,
+    timeline,
+    outbox,
+    outboxDal,
+    audit,
+    engineMessages,
+    breachDal,
+    breaches,
+    reviewDal,
+    exercises,
+    exerciseReplay,
+    mailer,
+    webhookChannel,
+    telemetryPurge,
+    retentionDal,
+    retentionPurge,
   });
 
+  const evidencePackages = createEvidencePackageService({
+    db,
+    audit,
+    clock,
+    incident: incidentDeps,
+    reviews,
+    breaches,
+    outbox: outboxDal,
+    dal: createEvidencePackageDal(),
+    attachments: { list: (id) => evidence.listForIncident(db, id), open: (sha) => evidence.store.open(sha) },
+    mailFrom: options.smtp?.from ?? DEFAULT_MAIL_FROM,
+  });
+
+  const { sessions, credentials, totp, oidc } = createSignIn({
+    db,
+    audit,
+    clock,
+    users: identityDal,
+    signIn: options.signIn ?? {},
+    oidc: options.oidc,
+    securityEvents,
+  });
+
+  const throttle = createSignInThrottle(clock, options.rateLimits?.signIn);
+  const ingestRate = options.rateLimits?.ingest;
   const http = await buildHttpServer({
+    clock,
+    assignments: (idOrReference, userId) => holdsIncidentRole(incidentDeps, idOrReference, userId),
     logger,
     bodyLimit: options.bodyLimit,
     identity,
     version: options.version,
     tokenExempt: (method, path) => method === 'POST' && INGEST_PATH.test(path),
+    trustProxy: options.trustProxy,
+    sessions,
     routes: [
+      (app) => registerConsoleRoutes(app),
       (app) =>
         registerHealthRoutes(app, {
           pingDatabase: async () => {
@@ -323,20 +346,32 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
           pendingMigrations: () => pendingMigrations(database),
         }),
       (app) => registerAuditRoutes(app, { audit }),
-      (app) => registerUserRoutes(app, { identity }),
+      (app) =>
+        registerUserRoutes(app, {
+          identity,
+          admin: createUserAdminService({ db, dal: identityDal, audit, clock, securityEvents }),
+        }),
+      (app) => oidc && registerOidcRoutes(app, { oidc, sessionCookie: sessions.sessionCookie, throttle }),
+      (app) => registerSignInRoutes(app, { credentials, sessions, throttle }),
+      (app) => registerAccountRoutes(app, { credentials, totp }),
       (app) => registerIncidentRoutes(app, { incidents, severityIds }),
       (app) => registerIncidentActionRoutes(app, { response, phases, people, updates }),
+      (app) => registerIncidentEventRoutes(app, { feed: createIncidentEventFeed(db), incidents }),
       (app) => registerCustomerRoutes(app, { customers }),
       (app) => registerIncidentCustomerRoutes(app, { affected: affectedCustomers }),
       (app) => registerCommunicationRoutes(app, { communications }),
+      (app) => registerTemplateRoutes(app, { templates }),
       (app) => registerBreachRoutes(app, { breaches }),
       (app) => registerReviewRoutes(app, { reviews }),
+      (app) => registerEvidenceRoutes(app, { evidence }),
+      (app) => registerEvidencePackageRoutes(app, { packages: evidencePackages }),
       (app) =>
         registerExerciseRoutes(app, {
           exercises,
           reviews,
-          runLive: liveExerciseRunner(incidents, signals),
+          runLive: liveExerciseRunner(incidents, exerciseReplay),
         }),
+      (app) => registerReportRoutes(app, { reports }),
       (app) =>
         registerComplianceRoutes(app, {
           compliance: createComplianceService({
@@ -350,6 +385,24 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
         }),
       (app) => registerOutboxRoutes(app, { db, dal: outboxDal, clock, alertAfterMs }),
       (app) => registerIngestTokenRoutes(app, { tokens: ingestTokens }),
+      (app) => registerApiTokenRoutes(app, { tokens: apiTokens }),
+      (app) => registerRetentionRoutes(app, { retention, purge: retentionPurge }),
+      (app) => registerTrustRoutes(app, { policy }),
+      (app) => registerPolicyRoutes(app, { policy, loadedAt: policyLoadedAt, db, dal: policyVersionDal }),
+      (app) => registerDemoRoutes(app, { demo: createDemoService({ db, signals, audit, clock }) }),
+      (app) =>
+        registerEvidenceRequestRoutes(app, {
+          requests: evidenceRequests,
+          shares: evidenceShares,
+          now: () => clock.now(),
+          publicUrl: options.publicUrl,
+        }),
+      (app) =>
+        registerEvidenceRequestPublicRoutes(app, {
+          requests: evidenceRequests,
+          shares: evidenceShares,
+          clock,
+        }),
       (app) =>
         registerSignalRoutes(app, {
           ingest: signals,
@@ -357,6 +410,10 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
           dal: signalDal,
           db,
           ingestBodyLimit: options.ingestBodyLimit ?? 32 * 1024 * 1024,
+          throttle: createIngestThrottle(
+            clock,
+            ingestRate === undefined ? DEFAULT_INGEST_RATE : (ingestRate ?? undefined),
+          ),
         }),
     ],
   });
@@ -381,6 +438,9 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
     breaches,
     reviews,
     exercises,
+    evidence,
+    reports,
+    evidencePackages,
     incidentDeps,
     engine,
     http,

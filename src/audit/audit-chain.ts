@@ -16,7 +16,8 @@ export type HashedFields = Omit<AuditRecord, 'hash'>;
  * SHA-256 over the canonical JSON of every field of the entry, including its
  * sequence number and the previous entry's hash. Changing, removing or
  * moving any entry therefore changes a hash that a later entry (or the head
- * row) commits to.
+ * row) commits to. The credential joins the hashed fields only when there is
+ * one, so entries written before it existed keep their hashes.
  */
 export function computeEntryHash(fields: HashedFields): string {
   return sha256Hex(
@@ -29,6 +30,7 @@ export function computeEntryHash(fields: HashedFields): string {
       subjectId: fields.subjectId,
       digest: fields.digest,
       prevHash: fields.prevHash,
+      ...(fields.credential ? { credential: fields.credential } : {}),
     }),
   );
 }
@@ -43,6 +45,7 @@ export function chainEntry(
     subjectType: string;
     subjectId: string;
     detail: unknown;
+    credential?: string | null | undefined;
   },
 ): AuditRecord {
   const detail = canonicalJson(entry.detail);
@@ -56,6 +59,7 @@ export function chainEntry(
     detail,
     digest: sha256Hex(detail),
     prevHash: head.hash,
+    credential: entry.credential ?? null,
   };
   return { ...fields, hash: computeEntryHash(fields) };
 }

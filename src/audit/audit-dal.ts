@@ -1,9 +1,26 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { DialectName } from '../platform/db/database.ts';
-import type { VigilDatabase } from '../platform/db/schema.ts';
+import type { AuditLogTable, VigilDatabase } from '../platform/db/schema.ts';
 import type { AuditRecord } from './audit-types.ts';
 
 type Executor = Kysely<VigilDatabase> | Transaction<VigilDatabase>;
+
+/** A stored row as the chain sees it. */
+export function auditRecordOf(r: Selectable<AuditLogTable>): AuditRecord {
+  return {
+    seq: Number(r.seq),
+    at: r.at,
+    actor: r.actor,
+    action: r.action,
+    subjectType: r.subject_type,
+    subjectId: r.subject_id,
+    detail: r.detail,
+    digest: r.digest,
+    prevHash: r.prev_hash,
+    hash: r.hash,
+    credential: r.credential,
+  };
+}
 
 /** Queries of the audit log. Appends must run inside the caller's transaction. */
 export function createAuditDal(dialect: DialectName) {
@@ -33,6 +50,7 @@ export function createAuditDal(dialect: DialectName) {
           digest: record.digest,
           prev_hash: record.prevHash,
           hash: record.hash,
+          credential: record.credential,
         })
         .execute();
       await trx
@@ -67,18 +85,7 @@ export function createAuditDal(dialect: DialectName) {
         .orderBy('seq')
         .limit(limit)
         .execute();
-      return rows.map((r) => ({
-        seq: Number(r.seq),
-        at: r.at,
-        actor: r.actor,
-        action: r.action,
-        subjectType: r.subject_type,
-        subjectId: r.subject_id,
-        detail: r.detail,
-        digest: r.digest,
-        prevHash: r.prev_hash,
-        hash: r.hash,
-      }));
+      return rows.map(auditRecordOf);
     },
   };
 }

@@ -3,7 +3,7 @@ import { toDbInstant } from '../platform/db/instant-codec.ts';
 import type { VigilDatabase } from '../platform/db/schema.ts';
 import { ChainVerifier, chainEntry, formatActor } from './audit-chain.ts';
 import type { AuditDal } from './audit-dal.ts';
-import type { AuditEntryInput, AuditVerification } from './audit-types.ts';
+import type { AuditEntryInput, AuditRecord, AuditVerification } from './audit-types.ts';
 
 const VERIFY_BATCH = 1000;
 
@@ -37,8 +37,14 @@ export function createAuditService(deps: { db: Kysely<VigilDatabase>; dal: Audit
         subjectType: input.subject.type,
         subjectId: input.subject.id,
         detail: input.detail,
+        credential: input.actor.type === 'user' ? input.actor.credential : null,
       });
       await dal.insert(trx, record);
+    },
+
+    /** Entries with seq > `after`, in order, at most `limit`. */
+    entries(after: number, limit: number): Promise<AuditRecord[]> {
+      return dal.listAfter(db, after, limit);
     },
 
     /**

@@ -1,7 +1,19 @@
 /** Types of the tamper-evident audit log. */
 
 /** Who did something: a signed-in user, or a named part of Vigil itself. */
-export type Actor = { type: 'user'; userId: string; email: string } | { type: 'system'; name: string };
+export type Actor =
+  | {
+      type: 'user';
+      userId: string;
+      email: string;
+      /**
+       * The credential that made the change (`token:ID` or `session:ID`), so
+       * every write by an API token is bound into the chain; absent for
+       * changes no request made.
+       */
+      credential?: string | undefined;
+    }
+  | { type: 'system'; name: string };
 
 /** What a use case hands the audit log inside its transaction. */
 export interface AuditEntryInput {
@@ -26,6 +38,8 @@ export interface AuditRecord {
   digest: string;
   prevHash: string;
   hash: string;
+  /** `token:ID` or `session:ID` for a change a request made; null otherwise (and in entries older than it). */
+  credential: string | null;
 }
 
 export type AuditBreakReason =

@@ -67,6 +67,18 @@ export function statusLines(s: StatusJson): string[] {
   return lines;
 }
 
+interface RunFlags {
+  source: string;
+  signals: string;
+  severity: string;
+  realTime?: boolean;
+  speedup?: number;
+}
+
+type LiveRunJson =
+  | { speed: 'compressed'; reference: string; stored: number; firings: number }
+  | { speed: 'real'; reference: string; scheduled: number; firstReleaseAt: string; lastReleaseAt: string };
+
 export function registerExerciseCommands(program: Command, io: CliIo): void {
   const exercise = program.command('exercise').description('tabletop exercises');
 
@@ -133,19 +145,25 @@ export function registerExerciseCommands(program: Command, io: CliIo): void {
     .requiredOption('--source <source>', 'the signal file’s format, e.g. sql-audit')
     .requiredOption('--signals <file>', 'the signal file (NDJSON for .jsonl/.ndjson)')
     .option('--severity <id>', 'severity of the exercise incident', 'high')
-    .action(async (id: string, f: ClientFlags & { source: string; signals: string; severity: string }) => {
+    .option('--real-time', 'release each record when its recorded time comes, instead of all at once')
+    .option('--speedup <n>', 'with --real-time: play the file this many times faster', Number)
+    .action(async (id: string, f: ClientFlags & RunFlags) => {
       const body = {
         source: f.source,
         severity: f.severity,
         signals: await readFile(f.signals, 'utf8'),
         contentType: /\.(jsonl|ndjson)$/i.test(f.signals) ? 'application/x-ndjson' : 'application/json',
+        ...(f.realTime ? { speed: 'real' } : {}),
+        ...(f.speedup === undefined ? {} : { speedup: f.speedup }),
       };
-      const answer = await clientFor(f).post<{ reference: string; stored: number; firings: number }>(
+      const answer = await clientFor(f).post<LiveRunJson>(
         `/api/v1/exercises/${encodeURIComponent(id)}/run`,
         body,
       );
       printAnswer(io, f, answer, (r) => [
-        `${r.reference} opened for the exercise: ${r.stored} signals replayed, ${r.firings} rule firings`,
+        r.speed === 'real'
+          ? `${r.reference} opened for the exercise: ${r.scheduled} signals queued, released from ${r.firstReleaseAt} to ${r.lastReleaseAt}`
+          : `${r.reference} opened for the exercise: ${r.stored} signals replayed, ${r.firings} rule firings`,
       ]);
     });
 

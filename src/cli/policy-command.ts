@@ -1,9 +1,13 @@
 /**
  * `vigil policy …`: work with policy files before they are deployed.
  */
-import type { Command } from 'commander';
+import { writeFile } from 'node:fs/promises';
+import { type Command, Option } from 'commander';
 import { formatPolicyIssue, type PolicyIssue } from '../policy/policy-issues.ts';
 import { loadDefaultPolicy, loadPolicyFile, type PolicyLoadResult } from '../policy/policy-loader.ts';
+import { buildTrustDocument } from '../trust/trust-document.ts';
+import { renderTrustHtml } from '../trust/trust-html.ts';
+import { renderTrustMarkdown } from '../trust/trust-markdown.ts';
 import type { CliIo } from './cli-io.ts';
 
 /** Loads the policy at `file`, or the built-in default policy when `file` is undefined. */
@@ -34,7 +38,38 @@ export function printPolicyIssues(issues: readonly PolicyIssue[], io: CliIo): vo
   io.setExitCode(1);
 }
 
-/** Adds `vigil policy check [FILE]`. */
+/** The formats `vigil policy render` writes. */
+export type TrustFormat = 'html' | 'md';
+
+/**
+ * Renders the public trust-centre page from a policy, offline. Writes it to
+ * `out` (printing the path) or, without `out`, to standard output. An invalid
+ * policy prints its issues and exits 1, like `vigil policy check`.
+ *
+ * @param options.policy path of the policy; undefined renders the built-in default.
+ */
+export async function runPolicyRender(
+  options: { format: TrustFormat; policy?: string | undefined; out?: string | undefined },
+  io: CliIo,
+): Promise<void> {
+  const result = await loadPolicyFor(options.policy);
+  if (!result.ok) {
+    printPolicyIssues(result.errors, io);
+    return;
+  }
+  const doc = buildTrustDocument(result.policy);
+  const text = options.format === 'html' ? renderTrustHtml(doc) : renderTrustMarkdown(doc);
+  if (options.out === undefined) {
+    // The rendered text ends with a newline; io.out adds one of its own.
+    io.out(text.replace(/\n$/, ''));
+  } else {
+    await writeFile(options.out, text);
+    io.out(`wrote ${options.out} (${options.format}, policy ${result.policy.version})`);
+  }
+  io.setExitCode(0);
+}
+
+/** Adds `vigil policy check [FILE]` and `vigil policy render`. */
 export function registerPolicyCommands(program: Command, io: CliIo): void {
   const policy = program.command('policy').description('inspect and validate policy files');
   policy
@@ -43,5 +78,14 @@ export function registerPolicyCommands(program: Command, io: CliIo): void {
     .argument('[file]', 'path of the policy YAML file')
     .action(async (file: string | undefined) => {
       await runPolicyCheck(file, io);
+    });
+  policy
+    .command('render')
+    .description('write the public trust-centre page generated from a policy (offline)')
+    .addOption(new Option('--format <format>', 'output format').choices(['html', 'md']).default('html'))
+    .option('--policy <file>', 'policy YAML file (default: the built-in policy)')
+    .option('-o, --output <file>', 'write to this file instead of standard output')
+    .action(async (opts: { format: TrustFormat; policy?: string; output?: string }) => {
+      await runPolicyRender({ format: opts.format, policy: opts.policy, out: opts.output }, io);
     });
 }

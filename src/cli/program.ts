@@ -9,13 +9,18 @@ import { registerBreachCommands } from './breach-command.ts';
 import type { CliIo } from './cli-io.ts';
 import { registerCommsCommands } from './comms-command.ts';
 import { registerCustomerCommands } from './customer-command.ts';
+import { registerEvidenceCommands } from './evidence-command.ts';
 import { registerExerciseCommands } from './exercise-command.ts';
+import { registerExportCommands } from './export-command.ts';
 import { registerIncidentCommands } from './incident-command.ts';
 import { registerPolicyCommands } from './policy-command.ts';
+import { registerReportCommands } from './report-command.ts';
+import { registerRetentionCommands } from './retention-command.ts';
 import { registerReviewCommands } from './review-command.ts';
 import { registerServeCommands } from './serve-command.ts';
 import { registerSignalCommands } from './signal-command.ts';
 import { registerSlaCommands } from './sla-command.ts';
+import { registerTokenCommands } from './token-command.ts';
 import { registerUserCommands } from './user-command.ts';
 
 /** Builds the `vigil` command tree; tests run it with their own io. */
@@ -32,12 +37,17 @@ export function buildProgram(io: CliIo): Command {
   registerAuditCommands(program, io);
   registerIncidentCommands(program, io);
   registerUserCommands(program, io);
+  registerTokenCommands(program, io);
   registerCustomerCommands(program, io);
   registerCommsCommands(program, io);
   registerSignalCommands(program, io);
   registerBreachCommands(program, io);
   registerReviewCommands(program, io);
   registerExerciseCommands(program, io);
+  registerEvidenceCommands(program, io);
+  registerRetentionCommands(program, io);
+  registerExportCommands(program, io);
+  registerReportCommands(program, io);
   return program;
 }
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { resolveDatabaseUrl, resolveServeConfig } from '../app/config.ts';
+import { resolveDatabaseUrl, resolveServeConfig, type ServeFlags } from '../app/config.ts';
 import { startServer, stopOnSignals } from '../app/serve.ts';
 import { systemClock } from '../platform/clock.ts';
 import { openDatabase } from '../platform/db/database.ts';
@@ -19,7 +19,11 @@ export function registerServeCommands(program: Command, io: CliIo): void {
       'sqlite:PATH or postgres://... (env VIGIL_DATABASE_URL, default sqlite:./data/vigil.db)',
     )
     .option('--policy <file>', 'policy YAML file (env VIGIL_POLICY, default: the built-in policy)')
-    .action(async (flags: { port?: string; host?: string; database?: string; policy?: string }) => {
+    .option(
+      '--evidence-dir <dir>',
+      'where attachments are stored (env VIGIL_EVIDENCE_DIR, default ./data/evidence)',
+    )
+    .action(async (flags: ServeFlags) => {
       const config = resolveServeConfig(flags);
       const logger = createLogger(config.logLevel);
       const server = await startServer(config, { clock: systemClock, logger, say: io.out });

@@ -4,6 +4,7 @@ import { formatActor } from '../audit/audit-chain.ts';
 import type { AuditService } from '../audit/audit-service.ts';
 import type { Actor } from '../audit/audit-types.ts';
 import type { Principal } from '../identity/identity-types.ts';
+import { actorOf } from '../identity/principal-actor.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { VigilDatabase } from '../platform/db/schema.ts';
 import { Conflict, NotFound, ValidationFailed } from '../platform/errors.ts';
@@ -28,7 +29,7 @@ export function createCustomerService(deps: {
     async create(principal: Principal, input: CreateCustomerInput): Promise<Customer> {
       if (input.contacts.length === 0)
         throw new ValidationFailed([{ field: 'body.contacts', reason: 'name at least one contact' }]);
-      const actor: Actor = { type: 'user', userId: principal.user.id, email: principal.user.email };
+      const actor: Actor = actorOf(principal);
       const customer: Customer = {
         id: randomUUID(),
         name: input.name,

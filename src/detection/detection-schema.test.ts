@@ -11,7 +11,7 @@ const BRUTE_FORCE_TITLE =
   'title: "Brute-force login against {{principal}}: {{count}} failed logins in 5 minutes"';
 
 describe('the detection section of the built-in policy', () => {
-  it('is valid and lists the seven default rules in order, durations in milliseconds', () => {
+  it('is valid and lists the eight default rules in order, durations in milliseconds', () => {
     const result = parsePolicy(DEFAULT_TEXT, FILE);
     if (!result.ok) throw new Error(result.errors.map(formatPolicyIssue).join('\n'));
     const rules = rulesFromPolicy(result.policy.policy);
@@ -23,6 +23,7 @@ describe('the detection section of the built-in policy', () => {
       'application-error-spike:rate',
       'resource-anomaly:match',
       'bulk-data-read:match',
+      'vigil-account-lockout:match',
     ]);
     expect(rules[0]).toMatchObject({ windowMs: 300_000, threshold: 10, cooldownMs: 3_600_000 });
     expect(rules[0]!.select.statuses).toEqual(['firing']);

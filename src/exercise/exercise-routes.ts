@@ -24,7 +24,22 @@ export function cadenceJson(c: ExerciseCadence) {
   return { ...c, nextDueAt: c.nextDueAt.toISOString(), warnFrom: c.warnFrom.toISOString() };
 }
 
-/** `/api/v1/exercises`: tabletop exercises and the policy's cadence. */
+/** How a live exercise's signal file is played: all at once, or paced as recorded. */
+export type ReplaySpeed = { mode: 'compressed' } | { mode: 'real'; speedup: number };
+
+/** What a live run did: the records stored and firings at once, or the records queued for their instants. */
+export type LiveRunOutcome =
+  | { incidentId: string; reference: string; speed: 'compressed'; stored: number; firings: number }
+  | {
+      incidentId: string;
+      reference: string;
+      speed: 'real';
+      speedup: number;
+      scheduled: number;
+      firstReleaseAt: string | null;
+      lastReleaseAt: string | null;
+    };
+
 /** Opens a live exercise's incident and replays its signal file; the composition root joins the domains. */
 export type LiveExerciseRunner = (
   principal: Principal,
@@ -35,9 +50,11 @@ export type LiveExerciseRunner = (
     source: string;
     signals: string;
     contentType: string | undefined;
+    speed: ReplaySpeed;
   },
-) => Promise<{ incidentId: string; reference: string; stored: number; firings: number }>;
+) => Promise<LiveRunOutcome>;
 
+/** `/api/v1/exercises`: tabletop exercises and the policy's cadence. */
 export function registerExerciseRoutes(
   app: FastifyInstance,
   deps: {
@@ -164,7 +181,7 @@ export function registerExerciseRoutes(
         summary:
           'Run the exercise live: open an exercise incident and replay a signal file through detection',
         description:
-          'The signals are replayed at compressed speed (all at once). The incident is flagged as an exercise: kept out of the compliance status and the breach register, and its customer messages go to the facilitator.',
+          'With `speed: "compressed"` (the default) the whole file is replayed at once. With `speed: "real"` each record is released when its recorded offset from the first record has passed (divided by `speedup`), so the incident unfolds as the attack did; the records wait in a durable queue and the engine releases them. The incident is flagged as an exercise: kept out of the compliance status and the breach register, and its customer messages go to the facilitator.',
         params: Params,
         body: z
           .object({
@@ -177,8 +194,19 @@ export function registerExerciseRoutes(
               .max(32 * 1024 * 1024)
               .describe('The signal file’s content'),
             contentType: z.string().max(100).optional().describe('e.g. application/x-ndjson'),
+            speed: z.enum(['compressed', 'real']).default('compressed'),
+            speedup: z
+              .number()
+              .min(1)
+              .max(3600)
+              .optional()
+              .describe('With speed "real": play the file this many times faster (60: a minute a second)'),
           })
-          .strict(),
+          .strict()
+          .refine((b) => b.speedup === undefined || b.speed === 'real', {
+            path: ['speedup'],
+            message: 'speedup applies only with speed "real"',
+          }),
         response: { 201: Loose, ...problemResponses(400, 401, 404, 409, 413, 415) },
       },
     },
@@ -193,6 +221,7 @@ export function registerExerciseRoutes(
         source: b.source,
         signals: b.signals,
         contentType: b.contentType,
+        speed: b.speed === 'real' ? { mode: 'real', speedup: b.speedup ?? 1 } : { mode: 'compressed' },
       });
       return reply.code(201).send(ran);
     },

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { IdentityService } from '../identity/identity-service.ts';
 import type { Principal } from '../identity/identity-types.ts';
 import { Unauthenticated } from '../platform/errors.ts';
+import { type SessionAuthenticator, sessionPrincipal } from './session-authentication.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -16,8 +17,13 @@ const PUBLIC_API_PATHS = [/^\/api\/openapi\.json$/, /^\/api\/docs(\/.*)?$/];
 /** A request that authenticates by other means (ingestion, with ingest tokens), by method and path. */
 export type TokenExemption = (method: string, path: string) => boolean;
 
+/** Whether anyone may read `path` without credentials (the API description and its viewer). */
+export function isPublicApiPath(path: string): boolean {
+  return PUBLIC_API_PATHS.some((p) => p.test(path));
+}
+
 function needsToken(method: string, path: string, exempt: TokenExemption): boolean {
-  return path.startsWith('/api/') && !PUBLIC_API_PATHS.some((p) => p.test(path)) && !exempt(method, path);
+  return path.startsWith('/api/') && !isPublicApiPath(path) && !exempt(method, path);
 }
 
 function bearerToken(request: FastifyRequest): string {
@@ -31,17 +37,24 @@ function bearerToken(request: FastifyRequest): string {
 /**
  * Authenticates every `/api/*` request before its body is read, so an
  * unauthenticated caller costs no parsing and learns nothing about routes.
+ * A bearer token wins; without an Authorization header, a session cookie
+ * (with its CSRF token on changes) authenticates when sessions are on.
  */
 export function installAuthentication(
   app: FastifyInstance,
   identity: Pick<IdentityService, 'authenticate'>,
   exempt: TokenExemption = () => false,
+  sessions?: SessionAuthenticator,
 ): void {
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request) => {
     const path = request.url.split('?')[0] ?? '';
     if (!needsToken(request.method, path, exempt)) return;
-    request.principal = await identity.authenticate(bearerToken(request));
+    const bySession =
+      sessions && request.headers.authorization === undefined
+        ? await sessionPrincipal(request, sessions)
+        : undefined;
+    request.principal = bySession ?? (await identity.authenticate(bearerToken(request)));
   });
 }
 

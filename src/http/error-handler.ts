@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { DomainError, type FieldIssue } from '../platform/errors.ts';
+import { redactUrl } from '../platform/logger.ts';
 import { PROBLEM_MEDIA_TYPE, type Problem, problemType } from './problem.ts';
 
 /** Fastify's own client-error codes, and the problem each becomes. */
@@ -22,6 +23,9 @@ const DOMAIN_STATUS: Record<DomainError['kind'], { status: number; slug: string;
   unauthenticated: { status: 401, slug: 'unauthenticated', title: 'Authentication required' },
   invalid_transition: { status: 409, slug: 'invalid-transition', title: 'Transition not allowed' },
   unprocessable: { status: 422, slug: 'unprocessable', title: 'Unprocessable request' },
+  // The same problem type as Fastify's own body limit: a client handles one kind of 413.
+  payload_too_large: { status: 413, slug: 'body-too-large', title: 'Request body too large' },
+  gone: { status: 410, slug: 'gone', title: 'Gone' },
 };
 
 export async function sendProblem(
@@ -30,7 +34,8 @@ export async function sendProblem(
   problem: Problem,
 ): Promise<void> {
   if (problem.status === 401) reply.header('www-authenticate', 'Bearer realm="vigil"');
-  const body: Problem = { ...problem, instance: request.url, requestId: request.id };
+  // The URL as logs show it: a credential in the path or query is never echoed back.
+  const body: Problem = { ...problem, instance: redactUrl(request.url), requestId: request.id };
   // A string payload bypasses the route's response serializer, which only knows the success shapes.
   await reply.code(problem.status).type(PROBLEM_MEDIA_TYPE).send(JSON.stringify(body));
 }

@@ -4,8 +4,12 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler } from 'fastify-type-provider-zod';
 import type { IdentityService } from '../identity/identity-service.ts';
+import type { Clock } from '../platform/clock.ts';
 import { installAuthentication, type TokenExemption } from './authentication.ts';
+import { type IncidentAssignments, installAuthorization } from './authorization.ts';
 import { installErrorHandling } from './error-handler.ts';
+import { API_DOCS_CONTENT_SECURITY_POLICY, installSecurityHeaders } from './security-headers.ts';
+import type { SessionAuthenticator } from './session-authentication.ts';
 
 export interface HttpServerOptions {
   logger: FastifyBaseLogger;
@@ -15,11 +19,26 @@ export interface HttpServerOptions {
   version: string;
   /** Requests that authenticate by other means than people's API tokens (ingestion). */
   tokenExempt?: TokenExemption;
+  /** Browser sessions: a `vigil_session` cookie (with its CSRF token) authenticates `/api/*` too. */
+  sessions?: SessionAuthenticator | undefined;
+  /**
+   * Trust the reverse proxy's X-Forwarded-For/-Proto (client address, https
+   * for the cookie's Secure flag). Off unless configured: a client reaching
+   * Vigil directly could forge them.
+   */
+  trustProxy?: boolean | undefined;
+  /** Whether a caller holds a role on an incident: responders change only those. */
+  assignments: IncidentAssignments;
+  /** The server's clock, sent as `x-vigil-time` on every answer. */
+  clock?: Clock | undefined;
   /** Each domain's route registration, called in order. */
   routes: ReadonlyArray<(app: FastifyInstance) => void>;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Sign-in and account bodies are a few short fields: anything larger is refused (413) unread. */
+export const AUTH_BODY_LIMIT = 16 * 1024;
 
 /**
  * Builds the Fastify server: zod schemas validate every request and document
@@ -37,6 +56,7 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
     },
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     return503OnClosing: true,
+    trustProxy: options.trustProxy ?? false,
   });
   app.setValidatorCompiler(validatorCompiler);
   // Responses are built by our own typed code (the zod schemas document them in OpenAPI);
@@ -47,11 +67,20 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
   app.removeContentTypeParser('text/plain');
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // The server's time, so the console counts clocks down from it rather than from the viewer's
+    // own clock (which may be off; in tests the server's clock is a fake one).
+    if (options.clock) reply.header('x-vigil-time', options.clock.now().toISOString());
+  });
+  installSecurityHeaders(app);
+  // Before any route exists, so every /auth/* route gets the small limit unless it names its own.
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/auth/') && route.bodyLimit === undefined) route.bodyLimit = AUTH_BODY_LIMIT;
   });
 
   installErrorHandling(app);
   await registerOpenApi(app, options.version);
-  installAuthentication(app, options.identity, options.tokenExempt);
+  installAuthentication(app, options.identity, options.tokenExempt, options.sessions);
+  installAuthorization(app, { assignments: options.assignments });
   for (const register of options.routes) register(app);
   return app;
 }
@@ -78,6 +107,7 @@ async function registerOpenApi(app: FastifyInstance, version: string): Promise<v
     // Emits the schemas named with `.meta({ id })` (Incident, Problem, ...) under components.schemas.
     transformObject: jsonSchemaTransformObject,
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  // Its own onSend hook replaces the strict API policy with one the explorer can work under.
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: API_DOCS_CONTENT_SECURITY_POLICY });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }

@@ -28,6 +28,17 @@ export function createIdentityDal() {
       return Number(row.n);
     },
 
+    /** Administrators who can still act: the last one may not be demoted or switched off. */
+    async countEnabledAdmins(db: Executor): Promise<number> {
+      const row = await db
+        .selectFrom('users')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('role', '=', 'admin')
+        .where('disabled_at', 'is', null)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
     /**
      * Inserts the user unless one with the same email exists; true when this
      * call stored it. Two writers racing on one address both get here: the
@@ -100,13 +111,15 @@ export function createIdentityDal() {
       db: Executor,
       tokenHash: string,
       now: Date,
-    ): Promise<{ tokenId: string; user: User } | null> {
+    ): Promise<{ tokenId: string; scopes: string; lastUsedAt: string | null; user: User } | null> {
       const at = toDbInstant(now);
       const row = await db
         .selectFrom('api_tokens as t')
         .innerJoin('users as u', 'u.id', 't.user_id')
         .select([
           't.id as token_id',
+          't.scopes',
+          't.last_used_at',
           'u.id',
           'u.email',
           'u.display_name',
@@ -119,7 +132,9 @@ export function createIdentityDal() {
         .where((eb) => eb.or([eb('t.expires_at', 'is', null), eb('t.expires_at', '>', at)]))
         .where('u.disabled_at', 'is', null)
         .executeTakeFirst();
-      return row ? { tokenId: row.token_id, user: toUser(row) } : null;
+      return row
+        ? { tokenId: row.token_id, scopes: row.scopes, lastUsedAt: row.last_used_at, user: toUser(row) }
+        : null;
     },
   };
 }

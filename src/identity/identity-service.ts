@@ -4,6 +4,7 @@ import type { AuditService } from '../audit/audit-service.ts';
 import type { Actor } from '../audit/audit-types.ts';
 import type { Clock } from '../platform/clock.ts';
 import { randomSecret, sha256Hex } from '../platform/crypto.ts';
+import { toDbInstant } from '../platform/db/instant-codec.ts';
 import type { VigilDatabase } from '../platform/db/schema.ts';
 import { Conflict, Unauthenticated, ValidationFailed } from '../platform/errors.ts';
 import type { IdentityDal } from './identity-dal.ts';
@@ -16,6 +17,22 @@ import {
   TOKEN_PREFIX,
   type User,
 } from './identity-types.ts';
+import { parseScope, type TokenScope } from './permissions.ts';
+import { actorOf } from './principal-actor.ts';
+
+/** How finely a token's last use is recorded. */
+const LAST_USE_RESOLUTION_MS = 60_000;
+
+/** A token's stored scopes; anything unreadable grants nothing rather than everything. */
+export function parseStoredScopes(json: string): TokenScope[] {
+  try {
+    const parsed: unknown = JSON.parse(json);
+    if (!Array.isArray(parsed)) return [];
+    return parsed.flatMap((s) => (typeof s === 'string' && parseScope(s) ? [s as TokenScope] : []));
+  } catch {
+    return [];
+  }
+}
 
 /** Shortest token accepted from VIGIL_ADMIN_TOKEN: a guessable token would guard everything. */
 const MIN_PRESET_TOKEN_LENGTH = 24;
@@ -152,11 +169,26 @@ export function createIdentityService(deps: {
         : { created: true, email };
     },
 
-    /** The principal a bearer token stands for; Unauthenticated when it is unknown, revoked or expired. */
+    /**
+     * The principal a bearer token stands for; Unauthenticated when it is
+     * unknown, revoked or expired. Records the token's last use, at most
+     * once a minute, so reading costs no write per request.
+     */
     async authenticate(token: string): Promise<Principal> {
-      const found = await dal.findActiveToken(db, hashToken(token), clock.now());
+      const now = clock.now();
+      const found = await dal.findActiveToken(db, hashToken(token), now);
       if (!found) throw new Unauthenticated('the bearer token is not valid');
-      return { user: found.user, tokenId: found.tokenId };
+      if (!found.lastUsedAt || now.getTime() - Date.parse(found.lastUsedAt) >= LAST_USE_RESOLUTION_MS) {
+        await db
+          .updateTable('api_tokens')
+          .set({ last_used_at: toDbInstant(now) })
+          .where('id', '=', found.tokenId)
+          .execute();
+      }
+      return {
+        user: found.user,
+        credential: { kind: 'token', tokenId: found.tokenId, scopes: parseStoredScopes(found.scopes) },
+      };
     },
 
     /**
@@ -171,7 +203,7 @@ export function createIdentityService(deps: {
         role: input.role ?? DEFAULT_ROLE,
         createdAt: clock.now(),
       };
-      const actor: Actor = { type: 'user', userId: principal.user.id, email: principal.user.email };
+      const actor: Actor = actorOf(principal);
       await db.transaction().execute(async (trx) => {
         if (!(await dal.insertUserIfNew(trx, user))) {
           throw new Conflict(`a user with the email ${user.email} already exists`);
@@ -191,16 +223,6 @@ export function createIdentityService(deps: {
       return dal.findUserByEmail(db, normaliseEmail(email));
     },
 
-    /**
-     * At start-up, creates a user (role `incident_manager`, named by `name`
-     * or else `title`) for each person the policy puts in command who does
-     * not exist yet, audited as the policy's doing; returns the emails it
-     * created. Existing users are left as they are. Processes starting
-     * together are safe: the unique email lets one insert each person, and
-     * the others skip them, without error and without a second audit entry.
-     * Inserting in address order means two such transactions never wait on
-     * each other in opposite orders.
-     */
     /**
      * Makes sure a system user exists (e.g. `detection@vigil.invalid`, which
      * declares the incidents detection rules open) and returns it. It holds
@@ -226,6 +248,16 @@ export function createIdentityService(deps: {
       return found;
     },
 
+    /**
+     * At start-up, creates a user (role `incident_manager`, named by `name`
+     * or else `title`) for each person the policy puts in command who does
+     * not exist yet, audited as the policy's doing; returns the emails it
+     * created. Existing users are left as they are. Processes starting
+     * together are safe: the unique email lets one insert each person, and
+     * the others skip them, without error and without a second audit entry.
+     * Inserting in address order means two such transactions never wait on
+     * each other in opposite orders.
+     */
     async ensurePolicyPeople(people: readonly PolicyPersonInput[]): Promise<string[]> {
       const candidates = policyUsers(people, clock.now());
       if (candidates.length === 0) return [];

@@ -1,9 +1,9 @@
 /** Types of people, roles and API tokens. */
+import type { TokenScope } from './permissions.ts';
 
 /**
- * Roles, from most to least powerful. The permission table that maps each
- * route to the roles it needs arrives with access control; until then every
- * authenticated principal may call every route.
+ * Roles, from most to least powerful. What each may do is in
+ * permissions.ts; which permission each route needs, in permission-table.ts.
  */
 export const ROLES = [
   'admin',
@@ -43,10 +43,31 @@ export interface PolicyPersonInput {
   name?: string | undefined;
 }
 
-/** Who is calling, as established by the auth plugin from a bearer token. */
+/** How a caller proved who they are: an API token, or a browser session (signed in by password or SSO). */
+export type Credential =
+  | { kind: 'token'; tokenId: string; scopes: readonly TokenScope[] }
+  | { kind: 'session'; sessionId: string; method: 'password' | 'oidc' };
+
+/** Who is calling, as established by the authentication hook from a bearer token or a session cookie. */
 export interface Principal {
   user: User;
-  tokenId: string;
+  /** How the caller proved who they are. */
+  credential: Credential;
+}
+
+/** A security-relevant event, handed to the self-watching port after its transaction commits. */
+export interface SecurityEvent {
+  kind: 'sign_in_failed' | 'locked_out' | 'signed_in' | 'role_changed' | 'token_created';
+  /** The email concerned (as typed, for a failed sign-in). */
+  principal: string;
+  clientIp: string;
+  at: Date;
+  detail?: Record<string, string>;
+}
+
+/** Where security events go (a later step turns them into `vigil` signals); optional everywhere. */
+export interface SecurityEvents {
+  record(event: SecurityEvent): Promise<void>;
 }
 
 /** Token strings look like `vgl_<43 base64url chars>`; the prefix makes leaked tokens easy to scan for. */

@@ -34,7 +34,8 @@ export function registerIngestTokenRoutes(app: FastifyInstance, deps: { tokens: 
         body: z
           .object({
             name: z.string().trim().min(1).max(200).describe('Who uses it, e.g. "Azure action group prod"'),
-            source: z.enum(SIGNAL_SOURCES).optional().describe('Omit for every source'),
+            // `vigil` is Vigil's own, internal source: no token may submit to it.
+            source: z.enum(SIGNAL_SOURCES).exclude(['vigil']).optional().describe('Omit for every source'),
           })
           .strict(),
         response: {
@@ -44,7 +45,7 @@ export function registerIngestTokenRoutes(app: FastifyInstance, deps: { tokens: 
       },
     },
     async (request, reply) => {
-      const created = await tokens.create(requirePrincipal(request), request.body);
+      const created = await tokens.create(requirePrincipal(request), request.body, request.ip);
       return reply.code(201).send({ ...tokenJson(created), token: created.token });
     },
   );

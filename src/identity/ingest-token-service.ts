@@ -13,7 +13,10 @@ import { randomSecret, sha256Hex } from '../platform/crypto.ts';
 import { fromDbInstant, fromDbInstantOrNull, toDbInstant } from '../platform/db/instant-codec.ts';
 import type { VigilDatabase } from '../platform/db/schema.ts';
 import { Forbidden, NotFound, Unauthenticated } from '../platform/errors.ts';
-import type { Principal } from './identity-types.ts';
+import type { IdentityService } from './identity-service.ts';
+import { type Principal, type SecurityEvents, TOKEN_PREFIX } from './identity-types.ts';
+import { grantFor, scopesAllowSource } from './permissions.ts';
+import { actorOf } from './principal-actor.ts';
 
 /** Ingest tokens start with this, so a leaked one is recognisable (and distinct from `vgl_` API tokens). */
 export const INGEST_TOKEN_PREFIX = 'vgi_';
@@ -44,8 +47,26 @@ export function createIngestTokenService(deps: {
   db: Kysely<VigilDatabase>;
   audit: Pick<AuditService, 'append'>;
   clock: Clock;
+  /** Self-watching: each new token is reported after its commit. */
+  securityEvents?: SecurityEvents | undefined;
+  /** API tokens (`vgl_…`) with an `ingest` or `ingest:SOURCE` scope submit signals too. */
+  apiTokens?: Pick<IdentityService, 'authenticate'> | undefined;
 }) {
-  const { db, audit, clock } = deps;
+  const { db, audit, clock, securityEvents } = deps;
+
+  /** An API token used for ingestion: it needs an ingest scope for `source` and a role that may ingest. */
+  async function apiTokenPrincipal(token: string, source: string): Promise<IngestPrincipal> {
+    if (!deps.apiTokens) throw new Unauthenticated('the ingest token is not valid');
+    const principal = await deps.apiTokens.authenticate(token);
+    const { credential } = principal;
+    if (credential.kind !== 'token' || !scopesAllowSource(credential.scopes, source)) {
+      throw new Forbidden(`this API token has no ingest scope for ${source} signals`);
+    }
+    if (grantFor(principal.user.role, credential.scopes, 'signals:ingest') === null) {
+      throw new Forbidden(`the ${principal.user.role} role may not submit signals`);
+    }
+    return { tokenId: credential.tokenId, name: `api token of ${principal.user.email}`, source };
+  }
   /**
    * Tokens recently found valid, by hash: a busy sender (one request per
    * alert) then costs no query per request. A revocation in this process
@@ -79,6 +100,7 @@ export function createIngestTokenService(deps: {
     async create(
       principal: Principal,
       input: { name: string; source?: string | undefined },
+      clientIp = '',
     ): Promise<IngestToken & { token: string }> {
       const now = clock.now();
       const token = `${INGEST_TOKEN_PREFIX}${randomSecret(32)}`;
@@ -87,7 +109,7 @@ export function createIngestTokenService(deps: {
         name: input.name,
         source: input.source ?? null,
         createdAt: now,
-        createdBy: formatActor({ type: 'user', userId: principal.user.id, email: principal.user.email }),
+        createdBy: formatActor(actorOf(principal)),
         revokedAt: null,
       };
       await db.transaction().execute(async (trx) => {
@@ -104,12 +126,19 @@ export function createIngestTokenService(deps: {
           })
           .execute();
         await audit.append(trx, {
-          actor: { type: 'user', userId: principal.user.id, email: principal.user.email },
+          actor: actorOf(principal),
           action: 'ingest_token.created',
           subject: { type: 'ingest_token', id: record.id },
           detail: { name: record.name, source: record.source },
           at: now,
         });
+      });
+      await securityEvents?.record({
+        kind: 'token_created',
+        principal: principal.user.email,
+        clientIp,
+        at: now,
+        detail: { tokenKind: 'ingest', tokenId: record.id, name: record.name, source: record.source ?? '*' },
       });
       return { ...record, token };
     },
@@ -138,7 +167,7 @@ export function createIngestTokenService(deps: {
           .execute();
         recent.delete(row.token_hash);
         await audit.append(trx, {
-          actor: { type: 'user', userId: principal.user.id, email: principal.user.email },
+          actor: actorOf(principal),
           action: 'ingest_token.revoked',
           subject: { type: 'ingest_token', id },
           detail: { name: row.name, source: row.source },
@@ -154,6 +183,7 @@ export function createIngestTokenService(deps: {
      * another source.
      */
     async authenticate(token: string, source: string): Promise<IngestPrincipal> {
+      if (token.startsWith(TOKEN_PREFIX)) return apiTokenPrincipal(token, source);
       const hash = sha256Hex(token);
       const now = clock.now().getTime();
       const cached = recent.get(hash);

@@ -3,7 +3,6 @@ import { formatActor } from '../audit/audit-chain.ts';
 import type { AuditService } from '../audit/audit-service.ts';
 import type { Actor } from '../audit/audit-types.ts';
 import type { BusinessCalendar } from '../calendar/calendar-types.ts';
-import type { Principal } from '../identity/identity-types.ts';
 import type { Clock } from '../platform/clock.ts';
 import { toDbInstant } from '../platform/db/instant-codec.ts';
 import type { VigilDatabase } from '../platform/db/schema.ts';
@@ -113,9 +112,7 @@ export interface IncidentDeps {
 
 const REFERENCE_PATTERN = /^INC-\d+$/;
 
-export function actorOf(principal: Principal): Actor {
-  return { type: 'user', userId: principal.user.id, email: principal.user.email };
-}
+export { actorOf } from '../identity/principal-actor.ts';
 
 /** Finds an incident by id (UUID) or reference (`INC-12`), or throws NotFound. */
 export async function findIncident(
@@ -128,6 +125,24 @@ export async function findIncident(
     : await dal.findById(db, idOrReference);
   if (!record) throw new NotFound('incident', idOrReference);
   return record;
+}
+
+/**
+ * Whether `userId` holds a role (owner, responder, ...) on the incident;
+ * null when there is no such incident. Responders change only incidents
+ * they hold a role in (src/http/authorization.ts).
+ */
+export async function holdsIncidentRole(
+  deps: Pick<IncidentDeps, 'db' | 'dal' | 'details'>,
+  idOrReference: string,
+  userId: string,
+): Promise<boolean | null> {
+  const { db, dal, details } = deps;
+  const record = REFERENCE_PATTERN.test(idOrReference)
+    ? await dal.findByReference(db, idOrReference)
+    : await dal.findById(db, idOrReference);
+  if (!record) return null;
+  return (await details.listRoles(db, [record.incident.id])).some((r) => r.person.userId === userId);
 }
 
 /** One event on an incident: its timeline entry and its audit entry, written together. */

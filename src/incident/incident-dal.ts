@@ -42,6 +42,7 @@ function toRecord(row: IncidentRow): IncidentRecord {
       declaredBy: { userId: row.declared_by, email: row.declared_by_email },
       outOfHours: row.out_of_hours === 1,
       exerciseId: row.exercise_id,
+      evidencePurgedAt: fromDbInstantOrNull(row.evidence_purged_at),
       policyVersion: row.policy_version,
       updatedAt: fromDbInstant(row.updated_at),
       ownerId: row.owner_id,
@@ -158,6 +159,9 @@ export function createIncidentDal() {
       if (filter.outOfHours !== undefined) q = q.where('i.out_of_hours', '=', filter.outOfHours ? 1 : 0);
       if (filter.exercise !== undefined) {
         q = filter.exercise ? q.where('i.exercise_id', 'is not', null) : q.where('i.exercise_id', 'is', null);
+      }
+      if (filter.open !== undefined) {
+        q = filter.open ? q.where('i.closed_at', 'is', null) : q.where('i.closed_at', 'is not', null);
       }
       if (filter.openedFrom) q = q.where('i.opened_at', '>=', toDbInstant(filter.openedFrom));
       if (filter.openedTo) q = q.where('i.opened_at', '<', toDbInstant(filter.openedTo));

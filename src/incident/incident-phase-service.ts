@@ -62,6 +62,11 @@ export function createIncidentPhaseService(deps: IncidentDeps) {
     now: Date,
   ): Promise<void> {
     const kind = classifyTransition(phases, incident.phase, input.phase);
+    if (kind === 'reopen' && incident.evidencePurgedAt) {
+      throw new Conflict(
+        `${incident.reference}'s evidence was purged on ${incident.evidencePurgedAt.toISOString()} under the retention policy; declare a new incident instead of reopening it`,
+      );
+    }
     const reason =
       kind === 'forward'
         ? input.reason?.trim() || null

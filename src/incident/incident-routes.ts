@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requirePrincipal } from '../http/authentication.ts';
+import { mayUse } from '../http/authorization.ts';
 import { problemResponses } from '../http/problem.ts';
 import { UserEmail } from '../identity/user-email.ts';
 import { TIMELINE_KINDS, type TimelineKind } from '../timeline/timeline-types.ts';
@@ -50,6 +51,7 @@ const ListQuery = z
       .describe('Only incidents with (true) or without (false) a breached clock'),
     outOfHours: booleanFlag.optional(),
     exercise: booleanFlag.optional().describe('Only exercise incidents (true) or only real ones (false)'),
+    open: booleanFlag.optional().describe('Only open incidents (true) or only closed ones (false)'),
     openedFrom: Instant.optional().describe('Opened at or after this instant'),
     openedTo: Instant.optional().describe('Opened before this instant'),
   })
@@ -151,7 +153,11 @@ export function registerIncidentRoutes(
         response: { 200: IncidentSchema, ...problemResponses(401, 404) },
       },
     },
-    async (request) => incidentJson(await incidents.get(request.params.id)),
+    async (request) => {
+      const view = incidentJson(await incidents.get(request.params.id));
+      // Breach details are for those who may read them; a viewer sees the incident without them.
+      return mayUse(request, 'breaches:read') ? view : { ...view, breach: null };
+    },
   );
 
   api.get(
@@ -171,7 +177,8 @@ export function registerIncidentRoutes(
     async (request) => {
       const kinds = request.query.kind?.split(',').map((k) => k.trim() as TimelineKind);
       const entries = await incidents.timeline(request.params.id, kinds);
-      return { items: entries.map(timelineJson) };
+      const shown = mayUse(request, 'breaches:read') ? entries : entries.filter((e) => e.kind !== 'breach');
+      return { items: shown.map(timelineJson) };
     },
   );
 

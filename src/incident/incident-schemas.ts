@@ -48,6 +48,9 @@ const summaryShape = {
   outOfHours: z.boolean(),
   exercise: z.boolean().describe('A live exercise: practice, kept out of metrics and registers'),
   exerciseId: z.string().nullable(),
+  evidencePurgedAt: Instant.nullable().describe(
+    'When the retention policy purged the evidence; only this record and the audit log remain',
+  ),
   policyVersion: z.string().describe('Content hash of the policy the incident was opened under'),
   updatedAt: Instant,
   owner: PersonSchema.nullable(),
@@ -159,6 +162,7 @@ export function summaryJson(i: IncidentSummary): z.infer<typeof IncidentSummaryS
     outOfHours: i.outOfHours,
     exercise: i.exerciseId !== null,
     exerciseId: i.exerciseId,
+    evidencePurgedAt: iso(i.evidencePurgedAt),
     policyVersion: i.policyVersion,
     updatedAt: iso(i.updatedAt)!,
     owner: person(i.owner),

@@ -123,6 +123,7 @@ export async function openIncident(
     declaredBy: input.declaredBy,
     outOfHours: !policy.calendar.isBusinessTime(openedAt),
     exerciseId: input.exerciseId ?? null,
+    evidencePurgedAt: null,
     policyVersion: policy.version,
     updatedAt: now,
     ownerId: owner?.userId ?? null,

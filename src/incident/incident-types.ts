@@ -37,6 +37,8 @@ export interface Incident {
   outOfHours: boolean;
   /** The live exercise this incident practises; null for a real incident. */
   exerciseId: string | null;
+  /** When the retention policy purged the incident's evidence (only a tombstone is left); null before. */
+  evidencePurgedAt: Date | null;
   /** Content hash of the policy the incident was opened under. */
   policyVersion: string;
   updatedAt: Date;
@@ -140,6 +142,8 @@ export interface IncidentFilter {
   exercise?: boolean | undefined;
   openedFrom?: Date | undefined;
   openedTo?: Date | undefined;
+  /** True: only open incidents (not closed); false: only closed ones. */
+  open?: boolean | undefined;
 }
 
 export interface IncidentPage {

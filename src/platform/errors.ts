@@ -17,7 +17,9 @@ export type DomainErrorKind =
   | 'forbidden'
   | 'unauthenticated'
   | 'invalid_transition'
-  | 'unprocessable';
+  | 'unprocessable'
+  | 'payload_too_large'
+  | 'gone';
 
 export abstract class DomainError extends Error {
   abstract readonly kind: DomainErrorKind;
@@ -78,4 +80,17 @@ export class Unprocessable extends DomainError {
   ) {
     super(message);
   }
+}
+
+/** A body larger than the limit that applies to it (an attachment past the policy's size); nothing was kept. */
+export class PayloadTooLarge extends DomainError {
+  readonly kind = 'payload_too_large';
+  constructor(readonly limitBytes: number) {
+    super(`the body is larger than the limit of ${limitBytes} bytes; nothing was stored`);
+  }
+}
+
+/** The thing existed but its content was removed for good (evidence purged under the retention policy). */
+export class Gone extends DomainError {
+  readonly kind = 'gone';
 }

@@ -19,12 +19,17 @@ export function createLogger(level: LogLevel, destination?: pino.DestinationStre
   return destination ? pino(options, destination) : pino(options);
 }
 
-/** Query parameters that carry credentials (ingest tokens for senders that cannot set headers). */
-const SECRET_QUERY = /([?&](?:token|access_token|api_key)=)[^&#]*/gi;
+/**
+ * Query parameters that carry credentials: ingest tokens for senders that
+ * cannot set headers, and an OpenID Connect callback's one-time code.
+ */
+const SECRET_QUERY = /([?&](?:token|access_token|api_key|code)=)[^&#]*/gi;
+/** Path segments that are credentials: the secret of a link shared with one recipient. */
+const SECRET_PATH = /^(\/shared\/)[^/?#]+/i;
 
-/** A URL with the values of credential-carrying query parameters replaced. */
+/** A URL with the values of credential-carrying query parameters and path segments replaced. */
 export function redactUrl(url: string): string {
-  return url.replace(SECRET_QUERY, '$1[redacted]');
+  return url.replace(SECRET_PATH, '$1[redacted]').replace(SECRET_QUERY, '$1[redacted]');
 }
 
 interface LoggedRequest {

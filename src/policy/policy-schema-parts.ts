@@ -99,3 +99,9 @@ export function isRunbookPath(path: string): boolean {
 export function isTemplatePath(path: string): boolean {
   return isPolicyFolderPath(path, '.txt');
 }
+
+/** A duration on a named clock: `{ within: 4 hours, clock: business }`. */
+export const clockSpecSchema = z
+  .strictObject({ within: durationSchema, clock: clockKindSchema })
+  .superRefine((spec, ctx) => checkClockUnits(spec.within, spec.clock, ['within'], ctx));
+export type ClockSpec = z.infer<typeof clockSpecSchema>;

@@ -12,10 +12,12 @@ import type { Weekday } from '../calendar/calendar-types.ts';
 import { detectionSchema } from '../detection/detection-schema.ts';
 import { breachNotificationSchema } from './policy-breach.ts';
 import { communicationsSchema } from './policy-communications.ts';
+import { evidenceSchema } from './policy-evidence.ts';
 import { checkPhaseOrder, checkPolicyRules, isKnownHolidayRegion, isValidLocalDate } from './policy-rules.ts';
 import {
   checkClockUnits,
   clockKindSchema,
+  clockSpecSchema,
   durationSchema,
   idSchema,
   isRunbookPath,
@@ -36,9 +38,10 @@ export type {
 } from './policy-breach.ts';
 export type { Communications, EmergencyPath, PolicyWebhook, TemplateEntry } from './policy-communications.ts';
 export { templateAudienceSchema } from './policy-communications.ts';
-export type { ClockKind, PolicyPerson } from './policy-schema-parts.ts';
+export type { ClockKind, ClockSpec, PolicyPerson } from './policy-schema-parts.ts';
 export {
   clockKindSchema,
+  clockSpecSchema,
   durationSchema,
   isPolicyFolderPath,
   isRunbookPath,
@@ -58,10 +61,6 @@ export const WEEKDAYS = [
 ] as const satisfies readonly Weekday[];
 
 /** One due time: `within` measured on `clock` from the clock's start. */
-export const clockSpecSchema = z
-  .strictObject({ within: durationSchema, clock: clockKindSchema })
-  .superRefine((spec, ctx) => checkClockUnits(spec.within, spec.clock, ['within'], ctx));
-export type ClockSpec = z.infer<typeof clockSpecSchema>;
 
 /** A response target with an optional variant for incidents opened out of hours. */
 export const slaTargetSchema = z
@@ -252,6 +251,8 @@ const policyObjectSchema = z.strictObject({
     correctiveActionsNeedOwnerAndDueDate: z.boolean(),
   }),
   exercises: z.strictObject({ every: durationSchema, warnBefore: durationSchema }),
+  /** Attachment size limit and evidence requests (see policy-evidence.ts); optional, with defaults. */
+  evidence: evidenceSchema,
   communications: communicationsSchema,
   /** Detection rules: which signals open incidents (see src/detection/). */
   detection: detectionSchema,

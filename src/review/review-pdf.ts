@@ -4,12 +4,16 @@
  * date is the review's `updatedAt`, so the same review gives the same bytes.
  */
 import PDFDocument from 'pdfkit';
+import {
+  PDF_BOLD as BOLD,
+  collectPdf,
+  drawPdfFooters,
+  drawPdfTable,
+  PDF_FONT as FONT,
+  type Pdf,
+} from '../platform/pdf-parts.ts';
 import { type Block, type ReviewDocument, reviewOutline } from './review-outline.ts';
 
-type Pdf = PDFKit.PDFDocument;
-
-const FONT = 'Helvetica';
-const BOLD = 'Helvetica-Bold';
 const ITALIC = 'Helvetica-Oblique';
 const BODY_SIZE = 10;
 const MARGIN = 50;
@@ -46,58 +50,15 @@ function pdfBlock(pdf: Pdf, block: Block): void {
         .moveDown(0.5);
       return;
     case 'table':
-      pdf.font(FONT).fontSize(9);
-      pdf.table({
-        position: { x: left, y: pdf.y },
-        maxWidth: width,
+      drawPdfTable(pdf, {
+        columns: block.columns,
+        rows: block.rows,
+        fontSize: 9,
+        padding: [3, 4, 3, 4],
         columnStyles: block.widths,
-        defaultStyle: { padding: [3, 4, 3, 4], border: 0.5, borderColor: '#999999' },
-        data: [
-          block.columns.map((text) => ({
-            text,
-            font: { src: BOLD },
-            backgroundColor: '#eeeeee',
-            type: 'TH' as const,
-          })),
-          ...block.rows,
-        ],
       });
-      pdf.x = left;
-      pdf.moveDown(0.8);
       return;
   }
-}
-
-/** The reference and page numbers at the foot of every page, written once all pages exist. */
-function pdfFooters(pdf: Pdf, reference: string): void {
-  const { start, count } = pdf.bufferedPageRange();
-  for (let i = start; i < start + count; i += 1) {
-    pdf.switchToPage(i);
-    const { margins, width, height } = pdf.page;
-    const bottom = margins.bottom;
-    // Writing inside the bottom margin would otherwise make the library start a new page.
-    margins.bottom = 0;
-    const y = height - bottom / 2 - 4;
-    const textWidth = width - margins.left - margins.right;
-    pdf.font(FONT).fontSize(8).fillColor('#555555');
-    pdf.text(`${reference} · Post-incident review`, margins.left, y, { width: textWidth, lineBreak: false });
-    pdf.text(`Page ${i - start + 1} of ${count}`, margins.left, y, {
-      width: textWidth,
-      align: 'right',
-      lineBreak: false,
-    });
-    margins.bottom = bottom;
-  }
-}
-
-/** Collects the PDF stream into one buffer. */
-function collect(pdf: Pdf): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    pdf.on('data', (chunk: Buffer) => chunks.push(chunk));
-    pdf.on('end', () => resolve(Buffer.concat(chunks)));
-    pdf.on('error', reject);
-  });
 }
 
 /**
@@ -127,7 +88,7 @@ export async function reviewPdf(doc: ReviewDocument, options: { compress?: boole
       ModDate: doc.review.updatedAt,
     },
   });
-  const done = collect(pdf);
+  const done = collectPdf(pdf);
   const width = pdf.page.width - MARGIN * 2;
   pdf.font(BOLD).fontSize(16).text(outline.title, MARGIN, MARGIN, { width }).moveDown(0.3);
   pdf
@@ -143,7 +104,7 @@ export async function reviewPdf(doc: ReviewDocument, options: { compress?: boole
     pdf.font(BOLD).fontSize(13).text(section.heading, MARGIN, pdf.y, { width }).moveDown(0.4);
     for (const block of section.blocks) pdfBlock(pdf, block);
   }
-  pdfFooters(pdf, doc.incident.reference);
+  drawPdfFooters(pdf, `${doc.incident.reference} · Post-incident review`);
   pdf.end();
   return done;
 }

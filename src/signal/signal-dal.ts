@@ -1,4 +1,4 @@
-import { CompiledQuery, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { CompiledQuery, type Insertable, type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import { fromDbInstant, toDbInstant } from '../platform/db/instant-codec.ts';
 import type { SignalsTable, VigilDatabase } from '../platform/db/schema.ts';
 import { rawTextOf } from './raw-text.ts';
@@ -177,6 +177,24 @@ async function seqBounds(db: Executor): Promise<SeqBounds | null> {
   return { lo: Number(row.lo), hi: Number(row.hi) };
 }
 
+/**
+ * A signal an incident links is that incident's evidence, not telemetry.
+ * Links name signals by id (the sequence as text), through `incident_signals_by_signal`.
+ */
+const linkedToAnIncident = sql`select 1 from incident_signals l where l.signal_id = cast(signals.seq as text)`;
+
+/**
+ * A signal received inside an incident's evidence window, of its source and
+ * with its entity, is evidence too. The entity is matched as the exact
+ * `"key":value` text of the signal's entities JSON (case-sensitive on both
+ * engines, via replace/length rather than a dialect's own search function).
+ */
+const insideAnEvidenceWindow = sql`select 1 from evidence_windows w
+  where w.from_at <= signals.received_at and w.to_at > signals.received_at
+    and (w.source is null or w.source = signals.source)
+    and (w.entity_needle is null
+      or length(replace(signals.entities, w.entity_needle, '')) < length(signals.entities))`;
+
 /** Queries of the signal store. */
 export function createSignalDal() {
   return {
@@ -290,14 +308,55 @@ export function createSignalDal() {
       return rows.map(fromRow);
     },
 
-    /** Deletes up to `limit` signals received before `cutoff`, oldest first; returns how many. */
-    async purgeReceivedBefore(db: Executor, cutoff: Date, limit: number): Promise<number> {
+    /**
+     * One telemetry purge batch: deletes the signals with sequence numbers in
+     * [`fromSeq`, `fromSeq + limit`) received before `cutoff`, except those
+     * kept as incident evidence, and returns them (for the purge's digest) with
+     * where the next batch starts; `done` once the range reached the cutoff.
+     * A signal is evidence while an incident links it (`incident_signals`) or
+     * it was received inside an incident's evidence window matching its source
+     * and entity (`evidence_windows`, migration 0013): both are NOT EXISTS
+     * probes on indexes, so kept signals cost a lookup each, not a scan.
+     */
+    async purgeReceivedBefore(
+      db: Executor,
+      range: { cutoff: Date; fromSeq: number; limit: number },
+    ): Promise<{ deleted: Selectable<SignalsTable>[]; nextSeq: number; done: boolean }> {
       const bounds = await seqBounds(db);
-      if (!bounds) return 0;
-      const keepFrom = (await firstSeqReceivedFrom(db, cutoff, bounds)) ?? Number.MAX_SAFE_INTEGER;
-      const below = Math.min(keepFrom, bounds.lo + limit);
-      const result = await db.deleteFrom('signals').where('seq', '<', below).executeTakeFirst();
-      return Number(result.numDeletedRows);
+      if (!bounds) return { deleted: [], nextSeq: range.fromSeq, done: true };
+      const start = Math.max(range.fromSeq, bounds.lo);
+      const keepFrom = (await firstSeqReceivedFrom(db, range.cutoff, bounds)) ?? bounds.hi + 1;
+      if (start >= keepFrom) return { deleted: [], nextSeq: start, done: true };
+      const end = Math.min(keepFrom, start + range.limit);
+      const deleted = await db
+        .deleteFrom('signals')
+        .where('seq', '>=', start)
+        .where('seq', '<', end)
+        .where(sql<boolean>`not exists (${linkedToAnIncident})`)
+        .where(sql<boolean>`not exists (${insideAnEvidenceWindow})`)
+        .returningAll()
+        .execute();
+      deleted.sort((a, b) => Number(a.seq) - Number(b.seq));
+      return { deleted, nextSeq: end, done: end >= keepFrom };
+    },
+
+    /** How many signals received before `cutoff` the purge would delete, and the oldest receipt among them. */
+    async countPurgeable(
+      db: Executor,
+      cutoff: Date,
+    ): Promise<{ count: number; oldestReceivedAt: Date | null }> {
+      const bounds = await seqBounds(db);
+      if (!bounds) return { count: 0, oldestReceivedAt: null };
+      const keepFrom = (await firstSeqReceivedFrom(db, cutoff, bounds)) ?? bounds.hi + 1;
+      const row = await db
+        .selectFrom('signals')
+        .select((eb) => [eb.fn.countAll().as('n'), eb.fn.min('received_at').as('oldest')])
+        .where('seq', '<', keepFrom)
+        .where(sql<boolean>`not exists (${linkedToAnIncident})`)
+        .where(sql<boolean>`not exists (${insideAnEvidenceWindow})`)
+        .executeTakeFirst();
+      const oldest = row?.oldest ?? null;
+      return { count: Number(row?.n ?? 0), oldestReceivedAt: oldest === null ? null : fromDbInstant(oldest) };
     },
   };
 }

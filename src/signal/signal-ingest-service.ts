@@ -65,7 +65,27 @@ export function issueField(issue: AdapterIssue): string {
   return record ? `${record}.${issue.field}` : `body.${issue.field}`;
 }
 
-function refOf(s: StoredSignalRecord): SignalRef {
+/**
+ * Parses a body with its source's adapter: 404 for an unknown source, 400
+ * naming each bad record and field. Nothing is stored.
+ */
+export function parseSignalBody(
+  source: string,
+  body: string,
+  contentType: string | undefined,
+  receivedAt: Date,
+): { source: SignalSource; signals: NormalizedSignal[] } {
+  const adapter = findSignalAdapter(source);
+  if (!adapter) throw new NotFound('signal source', source);
+  const result = adapter.parse(body, { contentType, receivedAt });
+  if (!result.ok) {
+    throw new ValidationFailed(result.issues.map((i) => ({ field: issueField(i), reason: i.reason })));
+  }
+  return { source: adapter.source, signals: result.signals };
+}
+
+/** What the incident domain is told about a stored signal. */
+export function signalRef(s: StoredSignalRecord): SignalRef {
   return {
     id: s.id,
     source: s.source,
@@ -76,6 +96,21 @@ function refOf(s: StoredSignalRecord): SignalRef {
     senderKey: senderCorrelationKey(s),
     entities: s.entities,
   };
+}
+
+/** The signals a firing counts: from this batch, or read back when an earlier batch stored them. */
+export async function firingSignals(
+  dal: Pick<SignalDal, 'findById'>,
+  trx: Transaction<VigilDatabase>,
+  firing: Firing,
+  fresh: ReadonlyMap<string, StoredSignalRecord>,
+): Promise<SignalRef[]> {
+  const refs: SignalRef[] = [];
+  for (const id of firing.signalIds) {
+    const known = fresh.get(id) ?? (await dal.findById(trx, id));
+    if (known) refs.push(signalRef(known));
+  }
+  return refs;
 }
 
 /** One parsed body waiting for its group commit. */
@@ -99,20 +134,6 @@ export function createSignalIngestService(deps: {
   const { db, dal, detector, windows, intake, clock } = deps;
   const reachMs = maxReachMs(detector.rules);
 
-  /** The signals a firing counts, read back when an earlier batch stored them. */
-  async function signalsOf(
-    trx: Transaction<VigilDatabase>,
-    firing: Firing,
-    fresh: ReadonlyMap<string, StoredSignalRecord>,
-  ): Promise<SignalRef[]> {
-    const refs: SignalRef[] = [];
-    for (const id of firing.signalIds) {
-      const known = fresh.get(id) ?? (await dal.findById(trx, id));
-      if (known) refs.push(refOf(known));
-    }
-    return refs;
-  }
-
   /**
    * Observes stored signals in order inside `trx`; returns, per signal id,
    * the incidents its firings (or its resolution) touched.
@@ -132,9 +153,13 @@ export function createSignalIngestService(deps: {
       touched.set(signalId, list);
     };
     for (const signal of stored) {
-      if (signal.status === 'resolved') note(signal.id, await intake.applyResolved(trx, refOf(signal), now));
+      if (signal.status === 'resolved')
+        note(signal.id, await intake.applyResolved(trx, signalRef(signal), now));
       for (const firing of await detector.observe(signal, store)) {
-        note(signal.id, await intake.applyFiring(trx, firing, await signalsOf(trx, firing, fresh), now));
+        note(
+          signal.id,
+          await intake.applyFiring(trx, firing, await firingSignals(dal, trx, firing, fresh), now),
+        );
       }
     }
     return touched;
@@ -208,14 +233,9 @@ export function createSignalIngestService(deps: {
      * and field for a malformed body (nothing stored).
      */
     async ingest(source: string, body: string, contentType: string | undefined): Promise<IngestReceipt> {
-      const adapter = findSignalAdapter(source);
-      if (!adapter) throw new NotFound('signal source', source);
       const receivedAt = clock.now();
-      const result = adapter.parse(body, { contentType, receivedAt });
-      if (!result.ok) {
-        throw new ValidationFailed(result.issues.map((i) => ({ field: issueField(i), reason: i.reason })));
-      }
-      return committer.submit({ source: adapter.source, signals: result.signals, receivedAt });
+      const parsed = parseSignalBody(source, body, contentType, receivedAt);
+      return committer.submit({ source: parsed.source, signals: parsed.signals, receivedAt });
     },
 
     /**
@@ -225,52 +245,6 @@ export function createSignalIngestService(deps: {
      * applied finds its incident again; only what the rules now see
      * differently opens or joins anything.
      */
-    /**
-     * Replays a signal file for a live exercise, at compressed speed (all at
-     * once): the records are stored under keys of their own (so they never
-     * deduplicate against, or count in the windows of, real signals),
-     * detection runs over them in fresh windows, and every firing is linked
-     * to the exercise's incident instead of opening or joining a real one.
-     */
-    async replayExercise(input: {
-      exerciseId: string;
-      incident: { id: string; reference: string };
-      source: string;
-      body: string;
-      contentType: string | undefined;
-    }): Promise<{ stored: number; firings: number }> {
-      const adapter = findSignalAdapter(input.source);
-      if (!adapter) throw new NotFound('signal source', input.source);
-      const receivedAt = clock.now();
-      const result = adapter.parse(input.body, { contentType: input.contentType, receivedAt });
-      if (!result.ok) {
-        throw new ValidationFailed(result.issues.map((i) => ({ field: issueField(i), reason: i.reason })));
-      }
-      const entries = result.signals.map((s) => ({
-        signal: { ...s, dedupKey: `exercise:${input.exerciseId}:${s.dedupKey}` },
-        receivedAt,
-      }));
-      return db.transaction().execute(async (trx) => {
-        const stored = (await dal.insertNew(trx, entries)).filter((s): s is StoredSignalRecord => s !== null);
-        const store = createMemoryWindowStore();
-        const fresh = new Map(stored.map((s) => [s.id, s]));
-        let firings = 0;
-        for (const signal of stored) {
-          for (const firing of await detector.observe(signal, store)) {
-            await intake.applyFiringTo(
-              trx,
-              input.incident,
-              firing,
-              await signalsOf(trx, firing, fresh),
-              receivedAt,
-            );
-            firings += 1;
-          }
-        }
-        return { stored: stored.length, firings };
-      });
-    },
-
     /** Hits the live windows hold now: bounded by the rules' reach. */
     windowHits(): number {
       return windows.size();

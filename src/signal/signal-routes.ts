@@ -4,11 +4,13 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { requirePrincipal } from '../http/authentication.ts';
 import { problemResponses } from '../http/problem.ts';
+import type { IngestThrottle } from '../http/rate-limit-hooks.ts';
 import type { IngestPrincipal, IngestTokenService } from '../identity/ingest-token-service.ts';
 import type { VigilDatabase } from '../platform/db/schema.ts';
-import { NotFound, Unauthenticated, ValidationFailed } from '../platform/errors.ts';
+import { Forbidden, NotFound, Unauthenticated, ValidationFailed } from '../platform/errors.ts';
 import { pagerDutyAcceptedBody, pagerDutyInvalidBody } from './adapters/adapter-registry.ts';
 import type { SignalDal } from './signal-dal.ts';
+import { incidentLinksOf } from './signal-incident-links.ts';
 import type { IngestReceipt, SignalIngestService } from './signal-ingest-service.ts';
 import { SIGNAL_KINDS, SIGNAL_SOURCES, SIGNAL_STATUSES, type StoredSignalRecord } from './signal-types.ts';
 
@@ -122,9 +124,11 @@ export function registerSignalRoutes(
     dal: SignalDal;
     db: Kysely<VigilDatabase>;
     ingestBodyLimit: number;
+    /** Requests per second per ingest token (VIGIL_INGEST_RATE_LIMIT); none: unlimited. */
+    throttle?: IngestThrottle | undefined;
   },
 ): void {
-  const { ingest, tokens, dal, db, ingestBodyLimit } = deps;
+  const { ingest, tokens, dal, db, ingestBodyLimit, throttle } = deps;
 
   app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
@@ -146,11 +150,15 @@ export function registerSignalRoutes(
           params: z.object({ source: z.string().min(1).max(50) }).strict(),
           querystring: z.object({ token: z.string().max(200).optional() }).strict(),
           security: [{ bearerAuth: [] }, { ingestQueryToken: [] }],
-          response: { 202: IngestReceiptSchema, ...problemResponses(400, 401, 403, 404, 413, 415) },
+          response: { 202: IngestReceiptSchema, ...problemResponses(400, 401, 403, 404, 413, 415, 429) },
         },
-        onRequest: async (request) => {
+        onRequest: async (request, reply) => {
           const { source } = request.params as { source: string };
           request.ingestPrincipal = await tokens.authenticate(ingestToken(request), source);
+          // Vigil's own security events enter only through the internal port: none can be forged.
+          if (source === 'vigil') throw new Forbidden('vigil signals are recorded by Vigil itself only');
+          if (throttle && !(await throttle.check(request, reply, request.ingestPrincipal.tokenId)))
+            return reply;
         },
       },
       async (request, reply) => {
@@ -189,6 +197,8 @@ export function registerSignalRoutes(
             .send(pagerDutyInvalidBody([{ field: 'routing_key', reason: "'routing_key' is required" }]));
         }
         request.ingestPrincipal = await tokens.authenticate(routingKey, 'pagerduty');
+        if (throttle && !(await throttle.check(request, reply, request.ingestPrincipal.tokenId)))
+          return reply;
         try {
           const receipt = await ingest.ingest('pagerduty', body, request.headers['content-type']);
           return reply.code(202).send(pagerDutyAcceptedBody(receipt.signals[0]!));
@@ -213,7 +223,16 @@ export function registerSignalRoutes(
         summary: 'Stored signals, newest first, by source, kind, status, entity, incident and time',
         querystring: ListQuery,
         response: {
-          200: z.object({ items: z.array(SignalSchema), nextCursor: z.string().nullable() }),
+          200: z.object({
+            items: z.array(
+              SignalSchema.extend({
+                incidents: z.array(
+                  z.object({ incidentId: z.string(), reference: z.string(), ruleId: z.string().nullable() }),
+                ),
+              }),
+            ),
+            nextCursor: z.string().nullable(),
+          }),
           ...problemResponses(400, 401),
         },
       },
@@ -236,7 +255,14 @@ export function registerSignalRoutes(
         limit: q.limit,
       });
       const nextCursor = items.length === q.limit ? String(items.at(-1)!.seq) : null;
-      return { items: items.map(signalJson), nextCursor };
+      const links = await incidentLinksOf(
+        db,
+        items.map((s) => s.id),
+      );
+      return {
+        items: items.map((s) => ({ ...signalJson(s), incidents: links.get(s.id) ?? [] })),
+        nextCursor,
+      };
     },
   );
 

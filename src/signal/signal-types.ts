@@ -13,6 +13,8 @@ export const SIGNAL_SOURCES = [
   'azure-budget',
   'generic',
   'pagerduty',
+  // Vigil's own sign-in and token events; internal only, refused at the ingestion route.
+  'vigil',
 ] as const;
 export type SignalSource = (typeof SIGNAL_SOURCES)[number];
 

@@ -275,7 +275,8 @@ describe('vigil incident: one incident from declaration to eradication', () => {
     const again = ok(await inProcessWithToken(ingestToken, 'ingest', 'sql-audit', file));
     expect(again).toBe('35 received, 0 stored, 35 already stored');
     const replayed = ok(await inProcess('detect', '--since', '2024-05-14T00:00:00Z'));
-    expect(replayed.split('\n')[0]).toBe('35 signals replayed');
+    // The 35 audit records, and the `vigil` signal of the ingest token's creation (self-watching).
+    expect(replayed.split('\n')[0]).toBe('36 signals replayed');
     expect(replayed).not.toContain('opened');
   }, 60_000);
 
@@ -365,6 +366,26 @@ describe('vigil incident: one incident from declaration to eradication', () => {
     );
     expect(planned).toMatch(/^[0-9a-f-]{36} {2}2099-01-15 {2}planned +Brute force drill$/);
     const id = planned.split(' ')[0]!;
+    const signals = fileURLToPath(
+      new URL('../fixtures/signals/vectors/sql-audit-failed-logins.jsonl', import.meta.url),
+    );
+    const atOnce = ok(await inProcess('exercise', 'run', id, '--source', 'sql-audit', '--signals', signals));
+    expect(atOnce).toMatch(/^INC-\d+ opened for the exercise: 35 signals replayed, \d+ rule firings$/);
+    const paced = ok(
+      await inProcess(
+        'exercise',
+        'run',
+        id,
+        '--source',
+        'sql-audit',
+        '--signals',
+        signals,
+        '--real-time',
+        '--speedup',
+        '60',
+      ),
+    );
+    expect(paced).toMatch(/^INC-\d+ opened for the exercise: 35 signals queued, released from \S+Z to \S+Z$/);
     expect(ok(await inProcess('exercise', 'complete', id, '--findings', 'The DPO was not called'))).toContain(
       'completed',
     );
@@ -373,6 +394,30 @@ describe('vigil incident: one incident from declaration to eradication', () => {
     expect(status.split('\n')[0]).toBe('Needs attention:');
     expect(status).toMatch(/incidents with breached response clocks: \d+/);
     expect(status).toMatch(/next tabletop exercise due \S+ \(on track; last \d{4}-\d\d-\d\d\)/);
+  }, 60_000);
+
+  it('creates, lists and revokes an API token with `vigil token`', async () => {
+    const created = ok(await inProcess('token', 'create', '--name', 'ci reader', '--scope', 'read'));
+    const [line, secretLine] = created.split('\n');
+    expect(line).toMatch(/^[0-9a-f-]{36} {2}ci reader +read +admin@localhost {2}no expiry, never used$/);
+    const secret = /^secret \(shown once, store it now\): (vgl_\S+)$/.exec(secretLine!)![1]!;
+    const id = line!.split(' ')[0]!;
+    // The new token reads, and cannot write.
+    expect(ok(await inProcessWithToken(secret, 'incident', 'list'))).not.toContain('error');
+    const refused = await inProcessWithToken(
+      secret,
+      'user',
+      'add',
+      '--email',
+      'z@example.com',
+      '--name',
+      'Z',
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('403');
+    expect(ok(await inProcess('token', 'list'))).toContain(id);
+    expect(ok(await inProcess('token', 'revoke', id))).toMatch(/revoked \S+Z, used \S+Z$/);
+    expect((await inProcessWithToken(secret, 'incident', 'list')).code).toBe(1);
   }, 60_000);
 
   /** A command in this process, as `token` (an API or ingest token), against the test server. */

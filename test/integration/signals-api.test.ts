@@ -103,12 +103,13 @@ describeEachDatabase('signals API', (dialect) => {
     expect(incidentsReplayed.items).toHaveLength(incidentsBefore.items.length);
   });
 
-  it('authenticates ingestion by ingest tokens only, by header or query, and keeps tokens out of the logs', async () => {
+  it('authenticates ingestion by ingest credentials only, by header or query, and keeps tokens out of the logs', async () => {
     const body = vector('generic-event.json');
     expect((await ingest('generic', body, null)).statusCode).toBe(401);
     expect((await ingest('generic', body, 'vgi_not-a-token')).statusCode).toBe(401);
-    // A person's API token is not an ingest token.
-    expect((await ingest('generic', body, 'vgl_test-admin-token-0123456789abcdef')).statusCode).toBe(401);
+    expect((await ingest('generic', body, 'vgl_not-a-token')).statusCode).toBe(401);
+    // A person's everyday API token is no ingest credential: only an ingest scope makes one.
+    expect((await ingest('generic', body, 'vgl_test-admin-token-0123456789abcdef')).statusCode).toBe(403);
     const sqlOnly = await token('sql-audit');
     const wrongSource = await ingest('generic', body, sqlOnly);
     expect(wrongSource.statusCode).toBe(403);
@@ -180,7 +181,7 @@ describeEachDatabase('signals API', (dialect) => {
     expect(stored.items.map((s: Json) => s.status).sort()).toEqual(['firing', 'resolved']);
   });
 
-  it('purges raw signals after the telemetry period and keeps the incident’s record of them', async () => {
+  it('purges unlinked raw signals after the telemetry period and keeps the incident’s evidence', async () => {
     const all = await token();
     const res = await ingest(
       'sql-audit',
@@ -195,7 +196,15 @@ describeEachDatabase('signals API', (dialect) => {
     expect(await signalCount()).toBe(35);
     t.clock.set('2024-06-13T03:01:00Z');
     await t.vigil.engine.runCycle();
-    expect(await signalCount()).toBe(0);
+    // The signals an incident links are its evidence now (kept with it); the rest of the stream went.
+    const linked = new Set<string>();
+    for (const i of (res.json() as Json).incidents as Json[]) {
+      const page = await t.api({ method: 'GET', url: `/api/v1/signals?incident=${i.id}&limit=500` });
+      for (const s of (page.json() as Json).items as Json[]) linked.add(s.id);
+    }
+    expect(linked.size).toBeGreaterThan(0);
+    expect(linked.size).toBeLessThan(35);
+    expect(await signalCount()).toBe(linked.size);
     const timeline = (
       await t.api({ method: 'GET', url: `/api/v1/incidents/${incident.id}/timeline?kind=signal_linked` })
     ).json() as Json;

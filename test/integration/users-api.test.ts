@@ -154,6 +154,59 @@ describeEachDatabase('users API', (dialect) => {
     expect(items.find((u) => u.email === 'deputy@example.com')?.name).toBe('Dee Puty');
     expect(items.find((u) => u.email === 'ada@example.com')?.name).toBe('Ada Lovelace');
   });
+
+  it('changes a role and switches an account off, audited, and never loses the last administrator', async () => {
+    const created = (
+      await createUser({ email: 'ops.lee@example.com', name: 'Lee', role: 'responder' })
+    ).json() as UserJson;
+    const token = (
+      await t.api({
+        method: 'POST',
+        url: '/api/v1/tokens',
+        payload: { name: 'lee', scopes: ['read'], owner: 'ops.lee@example.com' },
+      })
+    ).json() as { secret: string };
+    const patch = (id: string, payload: Record<string, unknown>) =>
+      t.api({ method: 'PATCH', url: `/api/v1/users/${id}`, payload });
+
+    const promoted = await patch(created.id, { role: 'incident_manager' });
+    expect(promoted.statusCode, promoted.body).toBe(200);
+    expect(promoted.json()).toMatchObject({ role: 'incident_manager', disabledAt: null });
+    const entries = await auditActions();
+    expect(entries.at(-1)).toMatchObject({ action: 'user.role_changed', actor: 'user:admin@localhost' });
+    expect(JSON.parse(entries.at(-1)!.detail)).toEqual({
+      email: 'ops.lee@example.com',
+      from: 'responder',
+      to: 'incident_manager',
+    });
+
+    // Switched off: the token stops at once; switched on, it works again.
+    const asLee = () =>
+      t.vigil.http.inject({
+        method: 'GET',
+        url: '/api/v1/incidents',
+        headers: { authorization: `Bearer ${token.secret}` },
+      });
+    expect((await asLee()).statusCode).toBe(200);
+    expect((await patch(created.id, { disabled: true })).json()).toMatchObject({
+      disabledAt: expect.any(String),
+    });
+    expect((await asLee()).statusCode).toBe(401);
+    await patch(created.id, { disabled: false });
+    expect((await asLee()).statusCode).toBe(200);
+    expect((await auditActions()).slice(-2).map((e) => e.action)).toEqual(['user.disabled', 'user.enabled']);
+
+    // The last administrator stays one; bad input names its field; nothing changes either way.
+    const admin = (await listUsers()).items.find((u) => u.email === 'admin@localhost')!;
+    const last = await nothingWritten(() => patch(admin.id, { role: 'viewer' }));
+    expect(last.statusCode).toBe(409);
+    expect((last.json() as ProblemJson).detail).toContain('last administrator');
+    const bad = await nothingWritten(() => patch(created.id, { role: 'overlord' }));
+    expect(bad.statusCode).toBe(400);
+    expect((bad.json() as ProblemJson).errors?.[0]?.field).toBe('body.role');
+    expect((await nothingWritten(() => patch(created.id, {}))).statusCode).toBe(400);
+    expect((await patch('00000000-0000-4000-8000-000000000000', { role: 'viewer' })).statusCode).toBe(404);
+  });
 });
 
 /** The first start creates the people the policy names, then the admin: the two must not trip over each other. */

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { chromiumMissingReason, ensureConsoleBuilt, runIncludesE2e } from './console-build.ts';
 
 /**
  * Runs once before the suite. PostgreSQL suites run when
@@ -6,6 +7,8 @@ import pg from 'pg';
  * URL or an unreachable server fails the whole run instead of skipping.
  */
 export default async function setup(): Promise<void> {
+  // The browser suites test the built console: build it once, before any of them starts.
+  if (runIncludesE2e() && !chromiumMissingReason()) ensureConsoleBuilt();
   const url = process.env.VIGIL_TEST_DATABASE_URL;
   const onCi = process.env.CI === 'true';
   if (!url) {

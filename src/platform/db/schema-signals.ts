@@ -56,3 +56,17 @@ export interface IngestTokensTable {
   created_by: string;
   revoked_at: DbInstant | null;
 }
+
+/** A live exercise's signal waiting for its release instant (see migrations/0011). */
+export interface ExerciseSignalQueueTable {
+  seq: Generated<number>;
+  exercise_id: string;
+  incident_id: string;
+  incident_reference: string;
+  position: number;
+  release_at: DbInstant;
+  /** The normalized signal as JSON. */
+  signal: string;
+  released_at: DbInstant | null;
+  signal_id: string | null;
+}

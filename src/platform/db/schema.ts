@@ -8,6 +8,7 @@
  * in step with `migrations/`.
  */
 import type { Generated } from 'kysely';
+import type { EvidenceItemsTable } from './schema-evidence.ts';
 import type {
   BreachAssessmentsTable,
   BreachRecordsTable,
@@ -17,15 +18,25 @@ import type {
   ExercisesTable,
   ReviewsTable,
 } from './schema-follow-up.ts';
+import type { OidcIdentitiesTable, OidcLoginStatesTable } from './schema-identity-oidc.ts';
+import type { LocalCredentialsTable, SessionsTable } from './schema-identity-signin.ts';
+import type { EvidenceRequestsTable, EvidenceSharesTable } from './schema-requests.ts';
+import type { EvidenceWindowsTable, LegalHoldsTable, RetentionRunsTable } from './schema-retention.ts';
 import type {
   DetectionFiringsTable,
+  ExerciseSignalQueueTable,
   IncidentCorrelationsTable,
   IncidentSignalsTable,
   IngestTokensTable,
   SignalsTable,
 } from './schema-signals.ts';
 
+export type * from './schema-evidence.ts';
 export type * from './schema-follow-up.ts';
+export type * from './schema-identity-oidc.ts';
+export type * from './schema-identity-signin.ts';
+export type * from './schema-requests.ts';
+export type * from './schema-retention.ts';
 export type * from './schema-signals.ts';
 
 /** UTC ISO 8601 text with milliseconds; see instant-codec.ts. */
@@ -58,6 +69,11 @@ export interface ApiTokensTable {
   created_at: DbInstant;
   expires_at: DbInstant | null;
   revoked_at: DbInstant | null;
+  /** JSON array of scopes: `read`, `write`, `admin`, `ingest`, `ingest:SOURCE`. */
+  scopes: Generated<string>;
+  /** Written at most once a minute per token. */
+  last_used_at: DbInstant | null;
+  revoked_by: string | null;
 }
 
 export interface IncidentsTable {
@@ -90,6 +106,8 @@ export interface IncidentsTable {
   highest_severity: string | null;
   category: string | null;
   closed_at: DbInstant | null;
+  /** When retention purged the incident's evidence, leaving this row as a tombstone (migration 0013). */
+  evidence_purged_at: DbInstant | null;
 }
 
 export interface IncidentRolesTable {
@@ -192,6 +210,8 @@ export interface AuditLogTable {
   digest: string;
   prev_hash: string;
   hash: string;
+  /** `token:ID` / `session:ID` of the request that made the change; hashed when present. */
+  credential: string | null;
 }
 
 /** A single row (id = 1) naming the latest audit entry, so that removing the tail is detected. */
@@ -256,6 +276,10 @@ export interface VigilDatabase {
   policy_versions: PolicyVersionsTable;
   users: UsersTable;
   api_tokens: ApiTokensTable;
+  local_credentials: LocalCredentialsTable;
+  sessions: SessionsTable;
+  oidc_identities: OidcIdentitiesTable;
+  oidc_login_states: OidcLoginStatesTable;
   incidents: IncidentsTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
@@ -282,4 +306,11 @@ export interface VigilDatabase {
   reviews: ReviewsTable;
   corrective_actions: CorrectiveActionsTable;
   exercises: ExercisesTable;
+  evidence_items: EvidenceItemsTable;
+  evidence_requests: EvidenceRequestsTable;
+  evidence_shares: EvidenceSharesTable;
+  exercise_signal_queue: ExerciseSignalQueueTable;
+  legal_holds: LegalHoldsTable;
+  evidence_windows: EvidenceWindowsTable;
+  retention_runs: RetentionRunsTable;
 }

@@ -35,6 +35,7 @@ const SEEDS: Record<SignalSource, string[]> = {
     'pagerduty-events-v2-acknowledge.json',
     'pagerduty-events-v2-resolve.json',
   ],
+  vigil: ['vigil-security-event.json'],
 };
 const CASES_PER_ADAPTER = 400;
 

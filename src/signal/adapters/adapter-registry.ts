@@ -7,6 +7,7 @@ import { defenderAdapter } from './defender-adapter.ts';
 import { genericAdapter } from './generic-adapter.ts';
 import { pagerDutyAdapter } from './pagerduty-adapter.ts';
 import { sqlAuditAdapter } from './sql-audit-adapter.ts';
+import { vigilAdapter } from './vigil-adapter.ts';
 
 export { pagerDutyAcceptedBody, pagerDutyInvalidBody } from './pagerduty-adapter.ts';
 
@@ -23,6 +24,7 @@ export const signalAdapters: Readonly<Record<SignalSource, SignalAdapter>> = Obj
   'azure-budget': azureBudgetAdapter,
   generic: genericAdapter,
   pagerduty: pagerDutyAdapter,
+  vigil: vigilAdapter,
 });
 
 /** True when `name` is one of the signal sources (e.g. a `{source}` path parameter). */
