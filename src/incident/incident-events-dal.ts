@@ -5,9 +5,9 @@
  * process made it.
  */
 import type { Kysely } from 'kysely';
-import { fromDbInstant } from '../platform/db/instant-codec.ts';
 import type { VigilDatabase } from '../platform/db/schema.ts';
-import type { TimelineEntry, TimelineKind } from '../timeline/timeline-types.ts';
+import { createTimelineDal } from '../timeline/timeline-dal.ts';
+import type { TimelineEntry } from '../timeline/timeline-types.ts';
 
 /** An incident as the change feed names it: enough for a console to decide what to re-fetch. */
 export interface IncidentChange {
@@ -22,6 +22,8 @@ const BATCH = 500;
 
 /** The change feed's queries, bound to the database. */
 export function createIncidentEventFeed(db: Kysely<VigilDatabase>) {
+  // Timeline entries are the timeline domain's rows: read through its DAL.
+  const timeline = createTimelineDal();
   return {
     /** The newest `updated_at` now, and the incidents stamped with it: where a new connection starts. */
     async frontier(): Promise<{ since: string; ids: string[] }> {
@@ -59,25 +61,8 @@ export function createIncidentEventFeed(db: Kysely<VigilDatabase>) {
     },
 
     /** The incident's timeline entries after position `seq`, in order. */
-    async timelineAfter(incidentId: string, seq: number): Promise<TimelineEntry[]> {
-      const rows = await db
-        .selectFrom('timeline_entries')
-        .selectAll()
-        .where('incident_id', '=', incidentId)
-        .where('seq', '>', seq)
-        .orderBy('seq')
-        .limit(BATCH)
-        .execute();
-      return rows.map((r) => ({
-        id: r.id,
-        seq: Number(r.seq),
-        incidentId: r.incident_id,
-        at: fromDbInstant(r.at),
-        kind: r.kind as TimelineKind,
-        actor: r.actor,
-        summary: r.summary,
-        data: JSON.parse(r.data) as Record<string, unknown>,
-      }));
+    timelineAfter(incidentId: string, seq: number): Promise<TimelineEntry[]> {
+      return timeline.listAfter(db, incidentId, seq, BATCH);
     },
   };
 }

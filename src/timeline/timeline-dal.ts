@@ -1,9 +1,23 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import { fromDbInstant, toDbInstant } from '../platform/db/instant-codec.ts';
-import type { VigilDatabase } from '../platform/db/schema.ts';
+import type { TimelineEntriesTable, VigilDatabase } from '../platform/db/schema.ts';
 import type { TimelineEntry, TimelineKind } from './timeline-types.ts';
 
 type Executor = Kysely<VigilDatabase> | Transaction<VigilDatabase>;
+
+/** A stored row as a timeline entry. */
+function timelineEntryOf(r: Selectable<TimelineEntriesTable>): TimelineEntry {
+  return {
+    id: r.id,
+    seq: Number(r.seq),
+    incidentId: r.incident_id,
+    at: fromDbInstant(r.at),
+    kind: r.kind as TimelineKind,
+    actor: r.actor,
+    summary: r.summary,
+    data: JSON.parse(r.data) as Record<string, unknown>,
+  };
+}
 
 /** Queries of the timeline. Entries are only ever inserted, never updated or deleted. */
 export function createTimelineDal() {
@@ -37,17 +51,20 @@ export function createTimelineDal() {
         .where('incident_id', '=', incidentId)
         .orderBy('seq');
       if (kinds && kinds.length > 0) query = query.where('kind', 'in', kinds);
-      const rows = await query.execute();
-      return rows.map((r) => ({
-        id: r.id,
-        seq: Number(r.seq),
-        incidentId: r.incident_id,
-        at: fromDbInstant(r.at),
-        kind: r.kind as TimelineKind,
-        actor: r.actor,
-        summary: r.summary,
-        data: JSON.parse(r.data) as Record<string, unknown>,
-      }));
+      return (await query.execute()).map(timelineEntryOf);
+    },
+
+    /** The incident's entries after position `seq`, in order, at most `limit`: what a live view has not seen. */
+    async listAfter(db: Executor, incidentId: string, seq: number, limit: number): Promise<TimelineEntry[]> {
+      const rows = await db
+        .selectFrom('timeline_entries')
+        .selectAll()
+        .where('incident_id', '=', incidentId)
+        .where('seq', '>', seq)
+        .orderBy('seq')
+        .limit(limit)
+        .execute();
+      return rows.map(timelineEntryOf);
     },
   };
 }
