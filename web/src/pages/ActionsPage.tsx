@@ -2,6 +2,7 @@ import './pages.css';
 import { useState } from 'react';
 import { patch } from '../api.ts';
 import { ActionProblem } from '../components/ActionProblem.tsx';
+import { FilterSelect } from '../components/FilterSelect.tsx';
 import { EmptyState, ErrorState, LoadingState } from '../components/States.tsx';
 import { useApiAction, useApiResource } from '../components/useApiResource.ts';
 import { Link, useQueryState } from '../router.tsx';
@@ -129,21 +130,16 @@ export default function ActionsPage() {
           setQuery('owner', owner.trim());
         }}
       >
-        <div className="filter">
-          <label htmlFor="action-status">Status</label>
-          <select
-            id="action-status"
-            value={query.get('status') ?? ''}
-            onChange={(e) => setQuery('status', e.target.value)}
-          >
-            <option value="">Any status</option>
-            {STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {STATUS_WORDS[s]}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect
+          className="filter"
+          idPrefix="action"
+          name="status"
+          label="Status"
+          anyLabel="Any status"
+          value={query.get('status')}
+          options={STATUSES.map((v) => [v, STATUS_WORDS[v]] as const)}
+          onChange={setQuery}
+        />
         <div className="filter">
           <label htmlFor="action-owner">Owner (email)</label>
           <input

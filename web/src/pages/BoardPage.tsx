@@ -9,6 +9,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { get } from '../api.ts';
 import { ClockBadge, useNow } from '../components/ClockBadge.tsx';
 import { DeclareIncident } from '../components/DeclareIncident.tsx';
+import { FilterSelect } from '../components/FilterSelect.tsx';
 import { FirstRun } from '../components/FirstRun.tsx';
 import { Instant } from '../components/Instant.tsx';
 import { ErrorState, LoadingState } from '../components/States.tsx';
@@ -81,14 +82,18 @@ export default function BoardPage() {
         {can('incidents:declare') && outline && <DeclareIncident severities={outline.severities} />}
       </div>
       <form className="board-filters" aria-label="Filter incidents" onSubmit={(e) => e.preventDefault()}>
-        <Select
+        <FilterSelect
+          idPrefix="filter"
+          anyLabel="Any"
           label="Severity"
           name="severity"
           value={query.get('severity')}
           onChange={setQuery}
           options={(outline?.severities ?? []).map((s) => [s.id, s.name])}
         />
-        <Select
+        <FilterSelect
+          idPrefix="filter"
+          anyLabel="Any"
           label="Phase"
           name="phase"
           value={query.get('phase')}
@@ -105,7 +110,9 @@ export default function BoardPage() {
             onKeyDown={(e) => e.key === 'Enter' && setQuery('owner', e.currentTarget.value.trim() || null)}
           />
         </div>
-        <Select
+        <FilterSelect
+          idPrefix="filter"
+          anyLabel="Any"
           label="Clocks"
           name="breached"
           value={query.get('breached')}
@@ -115,7 +122,9 @@ export default function BoardPage() {
             ['false', 'No clock breached'],
           ]}
         />
-        <Select
+        <FilterSelect
+          idPrefix="filter"
+          anyLabel="Any"
           label="Opened"
           name="outOfHours"
           value={query.get('outOfHours')}
@@ -125,7 +134,9 @@ export default function BoardPage() {
             ['false', 'In business hours'],
           ]}
         />
-        <Select
+        <FilterSelect
+          idPrefix="filter"
+          anyLabel="Any"
           label="Kind"
           name="exercise"
           value={query.get('exercise')}
@@ -171,36 +182,6 @@ export default function BoardPage() {
         </button>
       </nav>
     </>
-  );
-}
-
-function Select(props: {
-  label: string;
-  name: string;
-  value: string | null;
-  options: string[][];
-  onChange: (key: string, value: string | null) => void;
-}) {
-  const id = `filter-${props.name}`;
-  return (
-    <div>
-      <label htmlFor={id}>{props.label}</label>
-      <select
-        id={id}
-        value={props.value ?? ''}
-        onChange={(e) => props.onChange(props.name, e.target.value || null)}
-      >
-        <option value="">Any</option>
-        {props.options.map(([value, text]) => (
-          <option key={value} value={value}>
-            {text}
-          </option>
-        ))}
-        {props.value && !props.options.some(([v]) => v === props.value) && (
-          <option value={props.value}>{props.value}</option>
-        )}
-      </select>
-    </div>
   );
 }
 

@@ -1,6 +1,7 @@
 import './pages.css';
 import { useEffect, useState } from 'react';
 import { get } from '../api.ts';
+import { FilterSelect } from '../components/FilterSelect.tsx';
 import { EmptyState, ErrorState, LoadingState } from '../components/States.tsx';
 import { Timestamp } from '../components/Timestamp.tsx';
 import { useApiResource } from '../components/useApiResource.ts';
@@ -137,32 +138,26 @@ function Filters() {
         setQuery('entity', entity.trim());
       }}
     >
-      <div className="filter">
-        <label htmlFor="signal-source">Source</label>
-        <select
-          id="signal-source"
-          value={query.get('source') ?? ''}
-          onChange={(e) => setQuery('source', e.target.value)}
-        >
-          <option value="">Any source</option>
-          {SOURCES.map((s) => (
-            <option key={s}>{s}</option>
-          ))}
-        </select>
-      </div>
-      <div className="filter">
-        <label htmlFor="signal-kind">Kind</label>
-        <select
-          id="signal-kind"
-          value={query.get('kind') ?? ''}
-          onChange={(e) => setQuery('kind', e.target.value)}
-        >
-          <option value="">Any kind</option>
-          {KINDS.map((k) => (
-            <option key={k}>{k}</option>
-          ))}
-        </select>
-      </div>
+      <FilterSelect
+        className="filter"
+        idPrefix="signal"
+        name="source"
+        label="Source"
+        anyLabel="Any source"
+        value={query.get('source')}
+        options={SOURCES.map((v) => [v, v] as const)}
+        onChange={setQuery}
+      />
+      <FilterSelect
+        className="filter"
+        idPrefix="signal"
+        name="kind"
+        label="Kind"
+        anyLabel="Any kind"
+        value={query.get('kind')}
+        options={KINDS.map((v) => [v, v] as const)}
+        onChange={setQuery}
+      />
       <div className="filter">
         <label htmlFor="signal-entity">Entity (name:value)</label>
         <input
