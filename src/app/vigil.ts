@@ -19,20 +19,10 @@ import { registerCustomerRoutes } from '../customer/customer-routes.ts';
 import { createCustomerService } from '../customer/customer-service.ts';
 import { registerDemoRoutes } from '../demo/demo-routes.ts';
 import { createDemoService } from '../demo/demo-service.ts';
-import { createDetector, rulesFromPolicy } from '../detection/detector.ts';
-import { createEvidenceDal } from '../evidence/evidence-dal.ts';
-import { createEvidenceDiskStore } from '../evidence/evidence-disk-store.ts';
 import { createEvidencePackageDal } from '../evidence/evidence-package-dal.ts';
 import { registerEvidencePackageRoutes } from '../evidence/evidence-package-routes.ts';
 import { createEvidencePackageService, DEFAULT_MAIL_FROM } from '../evidence/evidence-package-service.ts';
 import { registerEvidenceRoutes } from '../evidence/evidence-routes.ts';
-import { createEvidenceService } from '../evidence/evidence-service.ts';
-import { createEvidenceRequestDal } from '../evidence-request/evidence-request-dal.ts';
-import { registerEvidenceRequestPublicRoutes } from '../evidence-request/evidence-request-public-routes.ts';
-import { registerEvidenceRequestRoutes } from '../evidence-request/evidence-request-routes.ts';
-import { createEvidenceRequestService } from '../evidence-request/evidence-request-service.ts';
-import { createShareService } from '../evidence-request/evidence-share-service.ts';
-import { SHARED_LINK_ACTOR, sharedArtifacts } from '../evidence-request/shared-artifacts.ts';
 import { registerExerciseRoutes } from '../exercise/exercise-routes.ts';
 import { createExerciseService } from '../exercise/exercise-service.ts';
 import { registerConsoleRoutes } from '../http/console-routes.ts';
@@ -57,7 +47,6 @@ import { registerIncidentCustomerRoutes } from '../incident/incident-customer-ro
 import { createIncidentCustomerService } from '../incident/incident-customer-service.ts';
 import { createIncidentDal } from '../incident/incident-dal.ts';
 import { createIncidentDetailDal } from '../incident/incident-detail-dal.ts';
-import { createIncidentDetectionService } from '../incident/incident-detection-service.ts';
 import { createIncidentEventFeed } from '../incident/incident-events-dal.ts';
 import { registerIncidentEventRoutes } from '../incident/incident-events-routes.ts';
 import { createIncidentPeopleService } from '../incident/incident-people-service.ts';
@@ -65,7 +54,6 @@ import { createIncidentPhaseService } from '../incident/incident-phase-service.t
 import { createIncidentResponseService } from '../incident/incident-response-service.ts';
 import { registerIncidentRoutes } from '../incident/incident-routes.ts';
 import { createIncidentService } from '../incident/incident-service.ts';
-import { createIncidentSignalDal } from '../incident/incident-signal-dal.ts';
 import { createIncidentUpdateService } from '../incident/incident-update-service.ts';
 import { createOutboxDal } from '../outbox/outbox-dal.ts';
 import { createSmtpMailer, type Mailer } from '../outbox/outbox-mailer.ts';
@@ -81,25 +69,16 @@ import { createPolicyVersionService } from '../policy/policy-version-service.ts'
 import { createReportDal } from '../report/report-dal.ts';
 import { registerReportRoutes } from '../report/report-routes.ts';
 import { createReportService } from '../report/report-service.ts';
-import { createRetentionDal } from '../retention/retention-dal.ts';
-import { createRetentionEvidenceDal } from '../retention/retention-evidence-dal.ts';
-import { createRetentionPurgeService } from '../retention/retention-purge-service.ts';
 import { registerRetentionRoutes } from '../retention/retention-routes.ts';
-import { createRetentionService } from '../retention/retention-service.ts';
 import { createReviewDal } from '../review/review-dal.ts';
 import { registerReviewRoutes } from '../review/review-routes.ts';
 import { createReviewService } from '../review/review-service.ts';
-import { createExerciseQueueDal } from '../signal/exercise-queue-dal.ts';
-import { createLiveWindows } from '../signal/live-windows.ts';
-import { createSignalDal } from '../signal/signal-dal.ts';
-import { createExerciseReplay } from '../signal/signal-exercise-replay.ts';
-import { createSignalIngestService } from '../signal/signal-ingest-service.ts';
 import { INGEST_PATH, registerSignalRoutes } from '../signal/signal-routes.ts';
 import { createSlaDal } from '../sla/sla-dal.ts';
 import { createTimelineDal } from '../timeline/timeline-dal.ts';
 import { createTimelineService } from '../timeline/timeline-service.ts';
 import { registerTrustRoutes } from '../trust/trust-routes.ts';
-import { DEFAULT_EVIDENCE_DIR, webhookEnvKey } from './config.ts';
+import { webhookEnvKey } from './config.ts';
 import {
   activePolicy,
   breachSummaryPort,
@@ -111,7 +90,10 @@ import {
   securityEventSignals,
 } from './vigil-adapters.ts';
 import { createVigilEngine } from './vigil-engine.ts';
+import { createEvidenceKeeping } from './vigil-evidence.ts';
+import { createEvidenceRequests } from './vigil-evidence-requests.ts';
 import { createSignIn } from './vigil-sign-in.ts';
+import { createSignals } from './vigil-signals.ts';
 
 export { loadPolicy, openMigratedDatabase } from './vigil-adapters.ts';
 export type { Vigil, VigilOptions } from './vigil-types.ts';
@@ -182,15 +164,6 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
   });
   incidentDeps.reviewGate = reviews;
   const exercises = createExerciseService({ db, audit, clock, policy: policy.policy });
-  const evidence = createEvidenceService({
-    incident: incidentDeps,
-    dal: createEvidenceDal(),
-    // Imported only when configured: the AWS SDK is large and most deployments keep evidence on disk.
-    store: options.evidenceS3
-      ? (await import('../evidence/evidence-s3-store.ts')).createEvidenceS3Store(options.evidenceS3)
-      : createEvidenceDiskStore(options.evidenceDir ?? DEFAULT_EVIDENCE_DIR),
-    maxBytes: policy.policy.evidence.maxAttachmentSize.bytes,
-  });
   const breachDal = createBreachDal();
   const breaches = createBreachService({ incident: incidentDeps, dal: breachDal });
   incidentDeps.breachSummary = breachSummaryPort(breaches);
@@ -213,27 +186,13 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
         })
       : undefined;
   const alertAfterMs = wallMilliseconds(policy.policy.communications.deliveryAlertAfter);
-  const detectionUser = await identity.ensureSystemUser('detection@vigil.invalid', 'Vigil detection');
-  const signalDal = createSignalDal();
-  const detectionRules = rulesFromPolicy(policy.policy);
-  const detector = createDetector(detectionRules, {
-    severityOrder: policy.policy.severities.map((s) => s.id),
-    isBusinessTime: (at) => calendar.isBusinessTime(at),
-  });
-  const windows = createLiveWindows({ dal: signalDal, detector });
-  const intake = createIncidentDetectionService({
-    ...incidentDeps,
-    signalLinks: createIncidentSignalDal(),
-    detectionUser: { userId: detectionUser.id, email: detectionUser.email },
-  });
-  const signals = createSignalIngestService({ db, dal: signalDal, detector, windows, intake, clock });
-  const exerciseReplay = createExerciseReplay({
+  const { signalDal, signals, exerciseReplay } = await createSignals({
     db,
-    dal: signalDal,
-    queue: createExerciseQueueDal(),
-    detector,
-    intake,
     clock,
+    policy: policy.policy,
+    calendar,
+    identity,
+    incidentDeps,
   });
   // Vigil watching itself: sign-in and token events become `vigil` signals, after their commits.
   const securityEvents =
@@ -242,21 +201,6 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
       : securityEventSignals(signals, logger.child({ component: 'self-watching' }));
   const ingestTokens = createIngestTokenService({ db, audit, clock, securityEvents, apiTokens: identity });
   const apiTokens = createApiTokenService({ db, audit, clock, securityEvents });
-  const requestDal = createEvidenceRequestDal();
-  const requestDeps = { db, dal: requestDal, audit, outbox, clock, calendar, policy: policy.policy };
-  const evidenceRequests = createEvidenceRequestService(requestDeps);
-  const evidenceShares = createShareService({
-    ...requestDeps,
-    incidents: async (ref) => {
-      const found = await incidents.get(ref);
-      return { id: found.id, reference: found.reference };
-    },
-    // Called only when a link is opened, after evidencePackages (below) exists.
-    artifacts: sharedArtifacts({
-      buildPackage: (id) => evidencePackages.build(SHARED_LINK_ACTOR, id),
-      renderReport: (kind, range, format) => reports.renderReport(kind, range, format),
-    }),
-  });
   const incidents = createIncidentService(incidentDeps);
   const response = createIncidentResponseService(incidentDeps);
   const phases = createIncidentPhaseService(incidentDeps);
@@ -264,19 +208,16 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
   const updates = createIncidentUpdateService(incidentDeps);
   const affectedCustomers = createIncidentCustomerService(incidentDeps);
   const severityIds = policy.policy.severities.map((s) => s.id);
-  const retentionDal = createRetentionDal();
-  const telemetryPurge = { db, dal: signalDal, audit, clock };
-  const retentionPurge = createRetentionPurgeService({
+  const { evidence, retentionDal, telemetryPurge, retentionPurge, retention } = await createEvidenceKeeping({
     db,
     clock,
     audit,
     policy: policy.policy,
-    dal: retentionDal,
-    evidence: createRetentionEvidenceDal({ signals: signalDal }),
-    vault: evidence,
-    telemetry: telemetryPurge,
+    incidentDeps,
+    signalDal,
+    evidenceDir: options.evidenceDir,
+    evidenceS3: options.evidenceS3,
   });
-  const retention = createRetentionService({ incident: incidentDeps, dal: retentionDal });
 
   const engine = createVigilEngine({
     database,
@@ -324,6 +265,18 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
     securityEvents,
   });
 
+  const evidenceRequests = createEvidenceRequests({
+    db,
+    audit,
+    outbox,
+    clock,
+    calendar,
+    policy: policy.policy,
+    incidents,
+    packages: evidencePackages,
+    reports,
+    publicUrl: options.publicUrl,
+  });
   const throttle = createSignInThrottle(clock, options.rateLimits?.signIn);
   const ingestRate = options.rateLimits?.ingest;
   const http = await buildHttpServer({
@@ -390,19 +343,7 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
       (app) => registerTrustRoutes(app, { policy }),
       (app) => registerPolicyRoutes(app, { policy, loadedAt: policyLoadedAt, db, dal: policyVersionDal }),
       (app) => registerDemoRoutes(app, { demo: createDemoService({ db, signals, audit, clock }) }),
-      (app) =>
-        registerEvidenceRequestRoutes(app, {
-          requests: evidenceRequests,
-          shares: evidenceShares,
-          now: () => clock.now(),
-          publicUrl: options.publicUrl,
-        }),
-      (app) =>
-        registerEvidenceRequestPublicRoutes(app, {
-          requests: evidenceRequests,
-          shares: evidenceShares,
-          clock,
-        }),
+      ...evidenceRequests.routes,
       (app) =>
         registerSignalRoutes(app, {
           ingest: signals,
