@@ -13,7 +13,7 @@
  * - Latency from the request that completes a brute-force threshold (the tenth failed login of
  *   a fresh principal) to the incident being readable through the API.
  * - Memory over a soak of steady ingestion (`BENCH_SOAK_SECONDS`, default 300): the heap after
- *   each minute, after a forced collection when `--expose-gc` is on.
+ *   each minute, after a forced collection when `--expose-gc` is on, and the resident set (RSS).
  *
  * Run alone with `npx tsx bench/ingest-bench.ts`, or from bench/run.ts.
  */
@@ -274,6 +274,20 @@ async function thresholdLatency(dir: string): Promise<string> {
   }
 }
 
+/** One sample of the soak, taken each minute. */
+interface SoakMark {
+  minute: number;
+  simulatedHours: number;
+  heapMiB: number;
+  rssMiB: number;
+  windowHits: number;
+}
+
+/** First, largest and last of the samples, in MiB. */
+function rssSummary(samples: readonly number[]): string {
+  return [samples[0]!, Math.max(...samples), samples.at(-1)!].map((n) => n.toFixed(1)).join(' / ');
+}
+
 /**
  * Steady ingestion for `BENCH_SOAK_SECONDS` of wall time. Signal time (and Vigil's clock, a fake
  * one) runs about a hundred times faster than the wall, 10 ms between records, so that the soak
@@ -289,7 +303,7 @@ export async function soak(dir: string): Promise<string> {
     gc?.();
     return process.memoryUsage().heapUsed / 2 ** 20;
   };
-  const marks: { minute: number; simulatedHours: number; heapMiB: number; windowHits: number }[] = [];
+  const marks: SoakMark[] = [];
   const started = performance.now();
   const startedAt = clock.now().getTime();
   const mark = (minute: number) =>
@@ -297,6 +311,8 @@ export async function soak(dir: string): Promise<string> {
       minute,
       simulatedHours: (clock.now().getTime() - startedAt) / 3_600_000,
       heapMiB: heap(),
+      // Resident memory as the operating system sees it: heap, native buffers, SQLite's page cache.
+      rssMiB: process.memoryUsage().rss / 2 ** 20,
       windowHits: vigil.signals.windowHits(),
     });
   let records = 0;
@@ -319,11 +335,14 @@ export async function soak(dir: string): Promise<string> {
   return [
     `Soak: ${seconds} s of steady SQL audit ingestion (batches of 200, 10 ms apart in signal time, which runs about 100x faster than the wall), ${records} records; heap after a forced collection${gc ? '' : ' (unavailable: run with --expose-gc)'}, and the hits the live windows hold:`,
     '',
-    '| minute | signal time elapsed, h | heap MiB | window hits |',
-    '|---|---|---|---|',
+    '| minute | signal time elapsed, h | heap MiB | RSS MiB | window hits |',
+    '|---|---|---|---|---|',
     ...marks.map(
-      (m) => `| ${m.minute} | ${m.simulatedHours.toFixed(1)} | ${m.heapMiB.toFixed(1)} | ${m.windowHits} |`,
+      (m) =>
+        `| ${m.minute} | ${m.simulatedHours.toFixed(1)} | ${m.heapMiB.toFixed(1)} | ${m.rssMiB.toFixed(1)} | ${m.windowHits} |`,
     ),
+    '',
+    `Resident memory (RSS) of the process, first / max / last sample: ${rssSummary(marks.map((m) => m.rssMiB))} MiB.`,
   ].join('\n');
 }
 

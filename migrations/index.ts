@@ -19,6 +19,8 @@ import * as evidenceRequests from './0014-evidence-requests.ts';
 import * as signIn from './0015-sign-in.ts';
 import * as oidc from './0016-oidc.ts';
 import * as accessControl from './0017-access-control.ts';
+import * as signalShelves from './0018-signal-shelves.ts';
+import * as followUpNextCheck from './0019-follow-up-next-check.ts';
 
 export const migrations = [
   { name: '0001-foundation', module: foundation },
@@ -38,4 +40,6 @@ export const migrations = [
   { name: '0015-sign-in', module: signIn },
   { name: '0016-oidc', module: oidc },
   { name: '0017-access-control', module: accessControl },
+  { name: '0018-signal-shelves', module: signalShelves },
+  { name: '0019-follow-up-next-check', module: followUpNextCheck },
 ] as const;

@@ -20,6 +20,10 @@ export {
   sessionDurationMs,
 } from './config-identity.ts';
 
+/** The parts of Vigil one `vigil serve` process runs. */
+export const SERVE_ROLES = ['all', 'api', 'engine'] as const;
+export type ServeRole = (typeof SERVE_ROLES)[number];
+
 /**
  * Configuration of `vigil serve`. This module is the only reader of
  * `process.env`; everything else receives values.
@@ -59,6 +63,8 @@ export interface ServeConfig {
   publicUrl: string | undefined;
   /** Requests a second per ingest token (`VIGIL_INGEST_RATE_LIMIT`, burst twice that); null when 0 (off). */
   ingestRateLimit: TokenBucket | null;
+  /** What this process runs: `--role` or `VIGIL_ROLE`, `all` (default), `api` or `engine`. */
+  role: ServeRole;
 }
 
 /** Where one outgoing webhook posts. The URL itself is a secret for Teams and Slack: never log it. */
@@ -82,6 +88,7 @@ export interface ServeFlags {
   database?: string | undefined;
   policy?: string | undefined;
   evidenceDir?: string | undefined;
+  role?: string | undefined;
 }
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/vigil.db';
@@ -134,7 +141,20 @@ export function resolveServeConfig(
     trustProxy: resolveTrustProxy(env),
     publicUrl: resolvePublicUrl(env),
     ingestRateLimit: resolveIngestRateLimit(env),
+    role: resolveServeRole(flags.role, env),
   };
+}
+
+/** `--role` or `VIGIL_ROLE`: which parts of Vigil this process runs (default `all`). */
+export function resolveServeRole(flag: string | undefined, env: Env = process.env): ServeRole {
+  const value = (flag ?? env.VIGIL_ROLE ?? 'all').trim();
+  if ((SERVE_ROLES as readonly string[]).includes(value)) return value as ServeRole;
+  throw new ValidationFailed([
+    {
+      field: flag === undefined ? 'VIGIL_ROLE' : '--role',
+      reason: `must be one of ${SERVE_ROLES.join(', ')}`,
+    },
+  ]);
 }
 
 /**

@@ -1,9 +1,15 @@
 import type { Logger } from 'pino';
 import { describeSmtpUrl } from '../outbox/outbox-mailer.ts';
 import type { Clock } from '../platform/clock.ts';
-import type { ServeConfig } from './config.ts';
+import type { ServeConfig, ServeRole } from './config.ts';
 import { VIGIL_VERSION } from './version.ts';
 import { createVigil, type Vigil } from './vigil.ts';
+
+const ROLE_DESCRIPTIONS: Record<ServeRole, string> = {
+  all: 'all (API and engine)',
+  api: 'api (the API and ingestion; no engine)',
+  engine: 'engine (clocks, escalation, outbox, retention; HTTP serves health probes and metrics only)',
+};
 
 export interface RunningServer {
   vigil: Vigil;
@@ -40,6 +46,7 @@ export async function startServer(
     trustProxy: config.trustProxy,
     publicUrl: config.publicUrl,
     rateLimits: { ingest: config.ingestRateLimit },
+    role: config.role,
   });
   if (config.smtp) {
     deps.logger.info({ smtp: describeSmtpUrl(config.smtp.url) }, 'outbox: delivering email by SMTP');
@@ -53,7 +60,8 @@ export async function startServer(
       presetToken: config.adminToken,
     });
     const address = await vigil.http.listen({ host: config.host, port: config.port });
-    vigil.engine.start();
+    // An API-only node leaves the engine to the nodes that run it (they share one lease).
+    if (config.role !== 'api') vigil.engine.start();
     url = address.replace('[::1]', 'localhost');
     if (admin.created) {
       deps.say(`Created the admin user ${admin.email}.`);
@@ -65,6 +73,7 @@ export async function startServer(
     }
     deps.say(`Policy:   ${vigil.policy.source} (${vigil.policy.version})`);
     deps.say(`Database: ${vigil.database.description}`);
+    deps.say(`Role:     ${ROLE_DESCRIPTIONS[config.role]}`);
     const s3 = config.evidenceS3;
     deps.say(
       `Evidence: ${s3 ? `s3://${s3.bucket}/${s3.prefix}${s3.endpoint ? ` at ${s3.endpoint}` : ''}` : config.evidenceDir}`,

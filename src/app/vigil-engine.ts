@@ -14,7 +14,7 @@ import type { createEngineMessages } from '../communication/communication-notice
 import { createDeliveryRecorder } from '../communication/communication-records.ts';
 import { createDeliveryDelayAlert } from '../communication/delivery-delay-alert.ts';
 import type { createWebhookChannel } from '../communication/webhook-channel.ts';
-import { createEngine } from '../engine/engine.ts';
+import { createEngine, type EngineOptions } from '../engine/engine.ts';
 import type { Engine } from '../engine/engine-types.ts';
 import { createExerciseCadenceModule } from '../exercise/exercise-cadence-module.ts';
 import type { ExerciseService } from '../exercise/exercise-service.ts';
@@ -59,6 +59,8 @@ export function createVigilEngine(deps: {
   telemetryPurge: Parameters<typeof createTelemetryPurgeModule>[0];
   retentionDal: RetentionDal;
   retentionPurge: RetentionPurgeService;
+  /** Told of every cycle (the `/metrics` cycle histogram). */
+  onCycle?: EngineOptions['onCycle'];
 }): Engine {
   const {
     database,
@@ -87,6 +89,7 @@ export function createVigilEngine(deps: {
     clock,
     logger: logger.child({ component: 'engine' }),
     holderId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    ...(deps.onCycle ? { onCycle: deps.onCycle } : {}),
     modules: [
       createSlaModule({
         db: database.kysely,
@@ -106,6 +109,7 @@ export function createVigilEngine(deps: {
         outbox,
         timeline,
         audit,
+        clock,
       }),
       createActionReminderModule({
         db: database.kysely,
@@ -113,6 +117,7 @@ export function createVigilEngine(deps: {
         incident: incidentDeps,
         outbox,
         audit,
+        clock,
       }),
       createExerciseCadenceModule({ db: database.kysely, exercises, outbox, policy: policy }),
       createExerciseReleaseModule({ replay: exerciseReplay }),

@@ -18,6 +18,7 @@ import { createRetentionEvidenceDal } from '../retention/retention-evidence-dal.
 import { createRetentionPurgeService } from '../retention/retention-purge-service.ts';
 import { createRetentionService } from '../retention/retention-service.ts';
 import type { SignalDal } from '../signal/signal-dal.ts';
+import { createSignalPartitionDal } from '../signal/signal-partition-dal.ts';
 import { DEFAULT_EVIDENCE_DIR } from './config.ts';
 
 export async function createEvidenceKeeping(deps: {
@@ -41,7 +42,7 @@ export async function createEvidenceKeeping(deps: {
     maxBytes: policy.evidence.maxAttachmentSize.bytes,
   });
   const retentionDal = createRetentionDal();
-  const telemetryPurge = { db, dal: signalDal, audit, clock };
+  const telemetryPurge = { db, dal: signalDal, partitions: createSignalPartitionDal(), audit, clock };
   const retentionPurge = createRetentionPurgeService({
     db,
     clock,

@@ -31,7 +31,7 @@ import type { ReportService } from '../report/report-service.ts';
 import type { ReviewService } from '../review/review-service.ts';
 import type { SignalIngestService } from '../signal/signal-ingest-service.ts';
 import type { TimelineService } from '../timeline/timeline-service.ts';
-import type { SignInConfig, WebhookEndpoint } from './config.ts';
+import type { ServeRole, SignInConfig, WebhookEndpoint } from './config.ts';
 
 export interface VigilOptions {
   databaseUrl: string;
@@ -63,6 +63,12 @@ export interface VigilOptions {
   selfWatching?: boolean | undefined;
   /** Sign-in limits per client and per account; ingestion per token (`null`: off). Defaults: docs/security.md. */
   rateLimits?: { signIn?: SignInLimits | undefined; ingest?: TokenBucket | null | undefined } | undefined;
+  /**
+   * What this process serves (`vigil serve --role`): `all` (default) the API and the engine, `api`
+   * the API only, `engine` the engine with only the health probes over HTTP. The caller starts
+   * the engine; this decides which routes exist.
+   */
+  role?: ServeRole | undefined;
 }
 
 /** A running Vigil: its parts, for the serve command and for tests. */

@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { createAuditDal } from '../audit/audit-dal.ts';
 import { registerAuditRoutes } from '../audit/audit-routes.ts';
@@ -55,6 +56,8 @@ import { createIncidentResponseService } from '../incident/incident-response-ser
 import { registerIncidentRoutes } from '../incident/incident-routes.ts';
 import { createIncidentService } from '../incident/incident-service.ts';
 import { createIncidentUpdateService } from '../incident/incident-update-service.ts';
+import { createVigilMetrics } from '../metrics/metrics-registry.ts';
+import { registerMetricsRoutes } from '../metrics/metrics-routes.ts';
 import { createOutboxDal } from '../outbox/outbox-dal.ts';
 import { createSmtpMailer, type Mailer } from '../outbox/outbox-mailer.ts';
 import { registerOutboxRoutes } from '../outbox/outbox-routes.ts';
@@ -111,6 +114,7 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
   const calendar = createBusinessCalendar(calendarConfigFromPolicy(policy.policy));
   const database = await openMigratedDatabase(options.databaseUrl);
   const db = database.kysely;
+  const metrics = createVigilMetrics({ database, clock, isLeader: () => engine.isLeader() });
 
   const audit = createAuditService({ db, dal: createAuditDal(database.dialect) });
   const identityDal = createIdentityDal();
@@ -193,6 +197,7 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
     calendar,
     identity,
     incidentDeps,
+    metrics,
   });
   // Vigil watching itself: sign-in and token events become `vigil` signals, after their commits.
   const securityEvents =
@@ -240,6 +245,7 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
     telemetryPurge,
     retentionDal,
     retentionPurge,
+    onCycle: metrics.observeCycle,
   });
 
   const evidencePackages = createEvidencePackageService({
@@ -279,6 +285,67 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
   });
   const throttle = createSignInThrottle(clock, options.rateLimits?.signIn);
   const ingestRate = options.rateLimits?.ingest;
+  const apiRoutes: ReadonlyArray<(app: FastifyInstance) => void> = [
+    (app) => registerConsoleRoutes(app),
+    (app) => registerAuditRoutes(app, { audit }),
+    (app) =>
+      registerUserRoutes(app, {
+        identity,
+        admin: createUserAdminService({ db, dal: identityDal, audit, clock, securityEvents }),
+      }),
+    (app) => oidc && registerOidcRoutes(app, { oidc, sessionCookie: sessions.sessionCookie, throttle }),
+    (app) => registerSignInRoutes(app, { credentials, sessions, throttle }),
+    (app) => registerAccountRoutes(app, { credentials, totp }),
+    (app) => registerIncidentRoutes(app, { incidents, severityIds }),
+    (app) => registerIncidentActionRoutes(app, { response, phases, people, updates }),
+    (app) => registerIncidentEventRoutes(app, { feed: createIncidentEventFeed(db), incidents }),
+    (app) => registerCustomerRoutes(app, { customers }),
+    (app) => registerIncidentCustomerRoutes(app, { affected: affectedCustomers }),
+    (app) => registerCommunicationRoutes(app, { communications }),
+    (app) => registerTemplateRoutes(app, { templates }),
+    (app) => registerBreachRoutes(app, { breaches }),
+    (app) => registerReviewRoutes(app, { reviews }),
+    (app) => registerEvidenceRoutes(app, { evidence }),
+    (app) => registerEvidencePackageRoutes(app, { packages: evidencePackages }),
+    (app) =>
+      registerExerciseRoutes(app, {
+        exercises,
+        reviews,
+        runLive: liveExerciseRunner(incidents, exerciseReplay),
+      }),
+    (app) => registerReportRoutes(app, { reports }),
+    (app) =>
+      registerComplianceRoutes(app, {
+        compliance: createComplianceService({
+          incidents,
+          reviews,
+          exercises,
+          breaches,
+          policy: policy.policy,
+          clock,
+        }),
+      }),
+    (app) => registerOutboxRoutes(app, { db, dal: outboxDal, clock, alertAfterMs }),
+    (app) => registerIngestTokenRoutes(app, { tokens: ingestTokens }),
+    (app) => registerApiTokenRoutes(app, { tokens: apiTokens }),
+    (app) => registerRetentionRoutes(app, { retention, purge: retentionPurge }),
+    (app) => registerTrustRoutes(app, { policy }),
+    (app) => registerPolicyRoutes(app, { policy, loadedAt: policyLoadedAt, db, dal: policyVersionDal }),
+    (app) => registerDemoRoutes(app, { demo: createDemoService({ db, signals, audit, clock }) }),
+    ...evidenceRequests.routes,
+    (app) =>
+      registerSignalRoutes(app, {
+        ingest: signals,
+        tokens: ingestTokens,
+        dal: signalDal,
+        db,
+        ingestBodyLimit: options.ingestBodyLimit ?? 32 * 1024 * 1024,
+        throttle: createIngestThrottle(
+          clock,
+          ingestRate === undefined ? DEFAULT_INGEST_RATE : (ingestRate ?? undefined),
+        ),
+      }),
+  ];
   const http = await buildHttpServer({
     clock,
     assignments: (idOrReference, userId) => holdsIncidentRole(incidentDeps, idOrReference, userId),
@@ -290,7 +357,6 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
     trustProxy: options.trustProxy,
     sessions,
     routes: [
-      (app) => registerConsoleRoutes(app),
       (app) =>
         registerHealthRoutes(app, {
           pingDatabase: async () => {
@@ -298,67 +364,11 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
           },
           pendingMigrations: () => pendingMigrations(database),
         }),
-      (app) => registerAuditRoutes(app, { audit }),
-      (app) =>
-        registerUserRoutes(app, {
-          identity,
-          admin: createUserAdminService({ db, dal: identityDal, audit, clock, securityEvents }),
-        }),
-      (app) => oidc && registerOidcRoutes(app, { oidc, sessionCookie: sessions.sessionCookie, throttle }),
-      (app) => registerSignInRoutes(app, { credentials, sessions, throttle }),
-      (app) => registerAccountRoutes(app, { credentials, totp }),
-      (app) => registerIncidentRoutes(app, { incidents, severityIds }),
-      (app) => registerIncidentActionRoutes(app, { response, phases, people, updates }),
-      (app) => registerIncidentEventRoutes(app, { feed: createIncidentEventFeed(db), incidents }),
-      (app) => registerCustomerRoutes(app, { customers }),
-      (app) => registerIncidentCustomerRoutes(app, { affected: affectedCustomers }),
-      (app) => registerCommunicationRoutes(app, { communications }),
-      (app) => registerTemplateRoutes(app, { templates }),
-      (app) => registerBreachRoutes(app, { breaches }),
-      (app) => registerReviewRoutes(app, { reviews }),
-      (app) => registerEvidenceRoutes(app, { evidence }),
-      (app) => registerEvidencePackageRoutes(app, { packages: evidencePackages }),
-      (app) =>
-        registerExerciseRoutes(app, {
-          exercises,
-          reviews,
-          runLive: liveExerciseRunner(incidents, exerciseReplay),
-        }),
-      (app) => registerReportRoutes(app, { reports }),
-      (app) =>
-        registerComplianceRoutes(app, {
-          compliance: createComplianceService({
-            incidents,
-            reviews,
-            exercises,
-            breaches,
-            policy: policy.policy,
-            clock,
-          }),
-        }),
-      (app) => registerOutboxRoutes(app, { db, dal: outboxDal, clock, alertAfterMs }),
-      (app) => registerIngestTokenRoutes(app, { tokens: ingestTokens }),
-      (app) => registerApiTokenRoutes(app, { tokens: apiTokens }),
-      (app) => registerRetentionRoutes(app, { retention, purge: retentionPurge }),
-      (app) => registerTrustRoutes(app, { policy }),
-      (app) => registerPolicyRoutes(app, { policy, loadedAt: policyLoadedAt, db, dal: policyVersionDal }),
-      (app) => registerDemoRoutes(app, { demo: createDemoService({ db, signals, audit, clock }) }),
-      ...evidenceRequests.routes,
-      (app) =>
-        registerSignalRoutes(app, {
-          ingest: signals,
-          tokens: ingestTokens,
-          dal: signalDal,
-          db,
-          ingestBodyLimit: options.ingestBodyLimit ?? 32 * 1024 * 1024,
-          throttle: createIngestThrottle(
-            clock,
-            ingestRate === undefined ? DEFAULT_INGEST_RATE : (ingestRate ?? undefined),
-          ),
-        }),
+      (app) => registerMetricsRoutes(app, { metrics, identity }),
+      // An engine-only node answers its health probes and metrics, nothing else.
+      ...(options.role === 'engine' ? [] : apiRoutes),
     ],
   });
-
   return {
     database,
     policy,

@@ -69,7 +69,29 @@ function progressColumns(s: BreachSubmission) {
   };
 }
 
-/** Queries of breach records, their versions, assessments and submissions. */
+/** A breach record the deadline module must look at, and the check instant it was listed with. */
+export interface DueBreach {
+  incidentId: string;
+  nextCheckAt: Date;
+}
+
+/**
+ * Marks the breach due for the deadline module at `at`: every write that can move a deadline or
+ * meet an obligation (record, assessment, submission) calls it in its own transaction, and the
+ * module works out the real next instant when it looks (the obligations need the policy).
+ */
+async function markDue(trx: Transaction<VigilDatabase>, incidentId: string, at: Date): Promise<void> {
+  await trx
+    .updateTable('breach_records')
+    .set({ next_check_at: toDbInstant(at) })
+    .where('incident_id', '=', incidentId)
+    .execute();
+}
+
+/**
+ * Queries of breach records, their versions, assessments and submissions. Every write marks the
+ * record due for the deadline module (`next_check_at`), so the module reads only due records.
+ */
 export function createBreachDal() {
   return {
     async findRecord(db: Executor, incidentId: string): Promise<BreachRecordVersion | null> {
@@ -106,7 +128,7 @@ export function createBreachDal() {
       if (current) {
         await trx
           .updateTable('breach_records')
-          .set({ version, data, updated_at: toDbInstant(at), updated_by: by })
+          .set({ version, data, updated_at: toDbInstant(at), updated_by: by, next_check_at: toDbInstant(at) })
           .where('incident_id', '=', incidentId)
           .execute();
       } else {
@@ -119,6 +141,7 @@ export function createBreachDal() {
             created_at: toDbInstant(at),
             updated_at: toDbInstant(at),
             updated_by: by,
+            next_check_at: toDbInstant(at),
           })
           .execute();
       }
@@ -159,6 +182,7 @@ export function createBreachDal() {
           decided_by: decidedBy,
         })
         .execute();
+      await markDue(trx, incidentId, decidedAt);
     },
 
     /** Oldest first: the last one is in force. */
@@ -190,11 +214,13 @@ export function createBreachDal() {
           ...progressColumns(s),
         })
         .execute();
+      await markDue(trx, s.incidentId, s.createdAt);
     },
 
-    /** Writes a submission's progress: its status, approval, submission and report. */
-    async updateSubmission(trx: Transaction<VigilDatabase>, s: BreachSubmission): Promise<void> {
+    /** Writes a submission's progress (its status, approval, submission and report), changed at `at`. */
+    async updateSubmission(trx: Transaction<VigilDatabase>, s: BreachSubmission, at: Date): Promise<void> {
       await trx.updateTable('breach_submissions').set(progressColumns(s)).where('id', '=', s.id).execute();
+      await markDue(trx, s.incidentId, at);
     },
 
     async listSubmissions(db: Executor, incidentId: string): Promise<BreachSubmission[]> {
@@ -215,6 +241,50 @@ export function createBreachDal() {
         .orderBy('created_at')
         .execute();
       return rows.map((r) => r.incident_id);
+    },
+
+    /** Breach records the deadline module must look at by `now`, earliest first. */
+    async listDue(db: Executor, now: Date, limit: number): Promise<DueBreach[]> {
+      const rows = await db
+        .selectFrom('breach_records')
+        .select(['incident_id', 'next_check_at'])
+        .where('next_check_at', '<=', toDbInstant(now))
+        .orderBy('next_check_at')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => ({ incidentId: r.incident_id, nextCheckAt: fromDbInstant(r.next_check_at!) }));
+    },
+
+    /**
+     * The deadline module's compare-and-set: takes the record only if it is still due at
+     * `expected` (so two engines, or an engine and a request that changed the breach meanwhile,
+     * never act on one listing twice). On PostgreSQL it also locks the row until the transaction ends.
+     */
+    async claimDue(trx: Transaction<VigilDatabase>, incidentId: string, expected: Date): Promise<boolean> {
+      const updated = await trx
+        .updateTable('breach_records')
+        .set({ next_check_at: null })
+        .where('incident_id', '=', incidentId)
+        .where('next_check_at', '=', toDbInstant(expected))
+        .executeTakeFirst();
+      return Number(updated.numUpdatedRows) === 1;
+    },
+
+    /** Stores when the deadline module next looks at the breach; null: never, until it changes. */
+    async scheduleCheck(trx: Transaction<VigilDatabase>, incidentId: string, at: Date | null): Promise<void> {
+      await trx
+        .updateTable('breach_records')
+        .set({ next_check_at: at ? toDbInstant(at) : null })
+        .where('incident_id', '=', incidentId)
+        .execute();
+    },
+
+    /** Marks every breach record due at `at`: the deadline module's first look after a start, under a policy that may have changed. */
+    async markAllDue(db: Executor, at: Date): Promise<void> {
+      await db
+        .updateTable('breach_records')
+        .set({ next_check_at: toDbInstant(at) })
+        .execute();
     },
   };
 }

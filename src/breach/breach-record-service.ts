@@ -3,11 +3,14 @@
  * a new version on the timeline, and the latest assessment decides while
  * the earlier ones stay in the history.
  */
+import type { Kysely, Transaction } from 'kysely';
 import { formatActor } from '../audit/audit-chain.ts';
 import type { Principal } from '../identity/identity-types.ts';
 import { actorOf, findIncident, recordIncidentEvent } from '../incident/incident-context.ts';
 import type { Incident } from '../incident/incident-types.ts';
+import type { VigilDatabase } from '../platform/db/schema.ts';
 import { Conflict, type FieldIssue, ValidationFailed } from '../platform/errors.ts';
+import type { Obligation } from './breach-obligations.ts';
 import type { BreachDeps, BreachState, BreachView } from './breach-state.ts';
 import type { BreachAssessment, StoredBreachRecord } from './breach-types.ts';
 
@@ -72,6 +75,19 @@ export function createBreachRecordService(deps: BreachDeps, state: BreachState) 
     /** The incident's breach, or null when none is recorded (for the incident view). */
     async find(incident: Incident, now: Date): Promise<BreachView | null> {
       return (await dal.findRecord(db, incident.id)) ? view(incident, now) : null;
+    },
+
+    /**
+     * The obligations of the incident's breach judged at `now`, read through `executor` (the deadline
+     * module's transaction); null when no breach is recorded.
+     */
+    async obligationsAt(
+      executor: Kysely<VigilDatabase> | Transaction<VigilDatabase>,
+      incidentId: string,
+      now: Date,
+    ): Promise<Obligation[] | null> {
+      const { current, obligations } = await state.stateOf(executor, incidentId, now);
+      return current ? obligations : null;
     },
 
     /** Records or changes the breach record; every change is a new version on the timeline. */

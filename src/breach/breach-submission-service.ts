@@ -181,12 +181,16 @@ export function createBreachSubmissionService(deps: BreachDeps, state: BreachSta
             `approving contact with a regulator on ${incident.reference} needs its ${approverRole}`,
           );
         const actor = actorOf(principal);
-        await dal.updateSubmission(trx, {
-          ...submission,
-          status: 'approved',
-          approvedAt: now,
-          approvedBy: formatActor(actor),
-        });
+        await dal.updateSubmission(
+          trx,
+          {
+            ...submission,
+            status: 'approved',
+            approvedAt: now,
+            approvedBy: formatActor(actor),
+          },
+          now,
+        );
         await recordIncidentEvent(incidentDeps, trx, {
           incidentId: incident.id,
           actor,
@@ -223,16 +227,20 @@ export function createBreachSubmissionService(deps: BreachDeps, state: BreachSta
         }
         const { submittedAt, late } = checkTiming(submission, obligation, input, now);
         const actor = actorOf(principal);
-        await dal.updateSubmission(trx, {
-          ...submission,
-          status: 'submitted',
-          submittedAt,
-          submittedBy: formatActor(actor),
-          method: input.method,
-          reference: input.reference ?? null,
-          delayReasons: input.delayReasons?.trim() || null,
-          late,
-        });
+        await dal.updateSubmission(
+          trx,
+          {
+            ...submission,
+            status: 'submitted',
+            submittedAt,
+            submittedBy: formatActor(actor),
+            method: input.method,
+            reference: input.reference ?? null,
+            delayReasons: input.delayReasons?.trim() || null,
+            late,
+          },
+          now,
+        );
         await recordIncidentEvent(incidentDeps, trx, {
           incidentId: incident.id,
           actor,

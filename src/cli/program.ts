@@ -5,6 +5,7 @@ import { formatPolicyIssue } from '../policy/policy-issues.ts';
 import { PolicyInvalidError } from '../policy/policy-loader.ts';
 import { ApiError } from './api-client.ts';
 import { registerAuditCommands } from './audit-command.ts';
+import { registerBackupCommand } from './backup-command.ts';
 import { registerBreachCommands } from './breach-command.ts';
 import type { CliIo } from './cli-io.ts';
 import { registerCommsCommands } from './comms-command.ts';
@@ -35,6 +36,7 @@ export function buildProgram(io: CliIo): Command {
   registerPolicyCommands(program, io);
   registerSlaCommands(program, io);
   registerAuditCommands(program, io);
+  registerBackupCommand(program, io);
   registerIncidentCommands(program, io);
   registerUserCommands(program, io);
   registerTokenCommands(program, io);

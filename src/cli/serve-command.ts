@@ -20,6 +20,10 @@ export function registerServeCommands(program: Command, io: CliIo): void {
     )
     .option('--policy <file>', 'policy YAML file (env VIGIL_POLICY, default: the built-in policy)')
     .option(
+      '--role <role>',
+      'all: API and engine; api: API and ingestion only; engine: background work only (env VIGIL_ROLE, default all)',
+    )
+    .option(
       '--evidence-dir <dir>',
       'where attachments are stored (env VIGIL_EVIDENCE_DIR, default ./data/evidence)',
     )

@@ -31,13 +31,14 @@ export function selects(select: SignalSelector, signal: StoredSignal): boolean {
   if (select.kinds !== null && !select.kinds.includes(signal.kind)) return false;
   if (select.minSeverity !== null && hintRank(signal.severityHint) > hintRank(select.minSeverity))
     return false;
-  for (const [name, values] of Object.entries(select.entities)) {
+  // for...in, not Object.entries: every rule asks this of every signal, and most selectors are empty.
+  for (const name in select.entities) {
     const value = entityText(signal, name);
-    if (value === undefined || !values.includes(value)) return false;
+    if (value === undefined || !select.entities[name]!.includes(value)) return false;
   }
-  for (const [name, minimum] of Object.entries(select.atLeast)) {
+  for (const name in select.atLeast) {
     const value = numericEntity(signal, name);
-    if (value === undefined || value < minimum) return false;
+    if (value === undefined || value < select.atLeast[name]!) return false;
   }
   return true;
 }

@@ -23,7 +23,6 @@ interface Hit {
 }
 
 interface Group {
-  ruleId: string;
   /** Sorted by `at`; equal instants keep their arrival order. */
   hits: Hit[];
   signalIds: Set<string>;
@@ -50,15 +49,22 @@ function upperBound(hits: readonly Hit[], at: number): number {
  * for (const signal of signals) firings.push(...(await detector.observe(signal, store)));
  */
 export function createMemoryWindowStore(): MemoryWindowStore {
-  const groups = new Map<string, Group>();
+  /**
+   * Groups by rule, then by group key. Two levels rather than one joined key: each signal asks
+   * for its group several times, and a joined key would be a new string to hash every time.
+   */
+  const groups = new Map<string, Map<string, Group>>();
 
   function group(ruleId: string, groupKey: string): Group {
-    // A NUL cannot occur in a rule id, so the pair maps to one key.
-    const key = `${ruleId}\u0000${groupKey}`;
-    let found = groups.get(key);
+    let ofRule = groups.get(ruleId);
+    if (ofRule === undefined) {
+      ofRule = new Map();
+      groups.set(ruleId, ofRule);
+    }
+    let found = ofRule.get(groupKey);
     if (found === undefined) {
-      found = { ruleId, hits: [], signalIds: new Set(), lastFiring: null };
-      groups.set(key, found);
+      found = { hits: [], signalIds: new Set(), lastFiring: null };
+      ofRule.set(groupKey, found);
     }
     return found;
   }
@@ -82,7 +88,9 @@ export function createMemoryWindowStore(): MemoryWindowStore {
       });
     },
     async countHits(ruleId, groupKey, from, to) {
-      return range(ruleId, groupKey, from, to).length;
+      // Counted from the two bounds, not from a copy of the range: every signal a rule counts asks.
+      const { hits } = group(ruleId, groupKey);
+      return Math.max(0, upperBound(hits, to.getTime()) - upperBound(hits, from.getTime()));
     },
     async countDistinct(ruleId, groupKey, from, to) {
       const values = new Set<string>();
@@ -90,6 +98,9 @@ export function createMemoryWindowStore(): MemoryWindowStore {
         if (hit.distinctValue !== null) values.add(hit.distinctValue);
       }
       return values.size;
+    },
+    async hitInstants(ruleId, groupKey, from, to) {
+      return range(ruleId, groupKey, from, to).map((hit) => hit.at);
     },
     async hitSignalIds(ruleId, groupKey, from, to, limit) {
       const hits = range(ruleId, groupKey, from, to);
@@ -106,26 +117,24 @@ export function createMemoryWindowStore(): MemoryWindowStore {
     },
     prune(hitsBefore, firingsBefore) {
       const firingLimit = firingsBefore.getTime();
-      const limits = new Map<string, number>();
-      for (const [key, target] of groups) {
-        let hitLimit = limits.get(target.ruleId);
-        if (hitLimit === undefined) {
-          hitLimit = hitsBefore(target.ruleId).getTime();
-          limits.set(target.ruleId, hitLimit);
+      for (const [ruleId, ofRule] of groups) {
+        const hitLimit = hitsBefore(ruleId).getTime();
+        for (const [key, target] of ofRule) {
+          // Hits are sorted: everything before the first hit at or after the limit goes.
+          const keepFrom = upperBound(target.hits, hitLimit - 1);
+          if (keepFrom > 0) {
+            for (const hit of target.hits.slice(0, keepFrom)) target.signalIds.delete(hit.signalId);
+            target.hits.splice(0, keepFrom);
+          }
+          if (target.lastFiring !== null && target.lastFiring < firingLimit) target.lastFiring = null;
+          if (target.hits.length === 0 && target.lastFiring === null) ofRule.delete(key);
         }
-        // Hits are sorted: everything before the first hit at or after the limit goes.
-        const keepFrom = upperBound(target.hits, hitLimit - 1);
-        if (keepFrom > 0) {
-          for (const hit of target.hits.slice(0, keepFrom)) target.signalIds.delete(hit.signalId);
-          target.hits.splice(0, keepFrom);
-        }
-        if (target.lastFiring !== null && target.lastFiring < firingLimit) target.lastFiring = null;
-        if (target.hits.length === 0 && target.lastFiring === null) groups.delete(key);
+        if (ofRule.size === 0) groups.delete(ruleId);
       }
     },
     size() {
       let total = 0;
-      for (const target of groups.values()) total += target.hits.length;
+      for (const ofRule of groups.values()) for (const target of ofRule.values()) total += target.hits.length;
       return total;
     },
   };

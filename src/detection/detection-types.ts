@@ -167,6 +167,8 @@ export interface WindowStore {
   countHits(ruleId: string, groupKey: string, from: Date, to: Date): Promise<number>;
   /** Distinct non-null `distinctValue`s of the hits in the range. */
   countDistinct(ruleId: string, groupKey: string, from: Date, to: Date): Promise<number>;
+  /** The instants (epoch ms) of the hits in the range `(from, to]`, earliest first. */
+  hitInstants(ruleId: string, groupKey: string, from: Date, to: Date): Promise<number[]>;
   /** Ids of the newest `limit` hits in the range, oldest first (so the newest is last). */
   hitSignalIds(ruleId: string, groupKey: string, from: Date, to: Date, limit: number): Promise<string[]>;
   /** The latest `at` recorded for the rule and group, or null. */

@@ -317,6 +317,26 @@ describe('windows and cooldown', () => {
     expect(firings[0]!.signalIds).toHaveLength(10);
   });
 
+  it('fires when the failure that completes the window happened in the middle of the burst', async () => {
+    // Several nodes or concurrent senders: the fifth failure is stored last.
+    const failures = sqladminFailures().slice(0, 10);
+    const middle = [...failures.slice(0, 4), ...failures.slice(5), failures[4]!];
+    const firings = await observeAll(detector, middle);
+    expect(firings).toHaveLength(1);
+    expect(firings[0]).toMatchObject({ ruleId: 'brute-force-login', count: 10, at: failures[4]!.occurredAt });
+    expect(firings[0]!.signalIds).toHaveLength(10);
+  });
+
+  it('stays quiet when no single window holds the threshold, however the burst arrives', async () => {
+    // Ten failures spread over more than five minutes: every window holds at most nine.
+    const spread = series(10, IN_HOURS, 35_000, () => ({
+      kind: 'auth_failure',
+      entities: { principal: 'dan' },
+    }));
+    const shuffled = [spread[4]!, spread[9]!, spread[0]!, ...spread.slice(5, 9), ...spread.slice(1, 4)];
+    expect(await observeAll(detector, shuffled)).toEqual([]);
+  });
+
   it('never counts a signal twice (the same stored signal observed again)', async () => {
     const nine = sqladminFailures().slice(0, 9);
     expect(await observeAll(detector, [...nine, nine[8]!])).toEqual([]);

@@ -51,8 +51,10 @@ type WindowRule = ThresholdRule | DistinctRule;
 /**
  * Whether some window containing the signal's instant `t` reaches the threshold. One count
  * over `(t - window, t + window)`, every hit that could share a window with `t`, settles the
- * usual case (in order, below threshold); only when it reaches the threshold are the window
- * ending at `t` and, for a signal that arrived late, the window starting at `t` counted.
+ * usual case (in order, below threshold); only when it reaches the threshold is the window
+ * ending at `t` counted, and, for a signal that arrived out of order (senders retry, several
+ * nodes ingest at once), each window starting at a hit at or before `t`: any window holding
+ * `t` can slide right to start at its first hit without losing one, so these are all it takes.
  */
 async function completeWindow(rule: WindowRule, groupKey: string, t: number, store: WindowStore) {
   const count = (from: number, to: number) =>
@@ -63,8 +65,11 @@ async function completeWindow(rule: WindowRule, groupKey: string, t: number, sto
   if ((await count(t - w, t + w - 1)) < rule.threshold) return null;
   const ending = await count(t - w, t);
   if (ending >= rule.threshold) return { from: t - w, to: t, count: ending };
-  const starting = await count(t - 1, t + w - 1);
-  return starting >= rule.threshold ? { from: t - 1, to: t + w - 1, count: starting } : null;
+  for (const start of await store.hitInstants(rule.id, groupKey, new Date(t - w), new Date(t))) {
+    const holding = await count(start - 1, start + w - 1);
+    if (holding >= rule.threshold) return { from: start - 1, to: start + w - 1, count: holding };
+  }
+  return null;
 }
 
 /** Whether the window ending at `t` reaches max(minimum, factor × the baseline's count scaled to the window). */
@@ -154,8 +159,8 @@ export function createDetector(rules: readonly DetectionRule[], options: Detecto
     };
   }
 
+  /** Observes a signal the rule selects (the caller checked, see `observe`). */
   async function observeRule(rule: DetectionRule, signal: StoredSignal, store: WindowStore) {
-    if (!selects(rule.select, signal)) return null;
     const group = groupOf(rule, signal);
     if (group === null) return null;
     const t = signal.occurredAt.getTime();
@@ -186,6 +191,8 @@ export function createDetector(rules: readonly DetectionRule[], options: Detecto
       if (!(signal.occurredAt instanceof Date) || Number.isNaN(signal.occurredAt.getTime())) return [];
       const firings: Firing[] = [];
       for (const rule of rules) {
+        // Most rules select few kinds: deciding that before the (async) rest saves an await per rule.
+        if (!selects(rule.select, signal)) continue;
         const firing = await observeRule(rule, signal, store);
         if (firing !== null) firings.push(firing);
       }

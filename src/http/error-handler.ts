@@ -4,15 +4,42 @@ import { DomainError, type FieldIssue } from '../platform/errors.ts';
 import { redactUrl } from '../platform/logger.ts';
 import { PROBLEM_MEDIA_TYPE, type Problem, problemType } from './problem.ts';
 
-/** Fastify's own client-error codes, and the problem each becomes. */
-const FASTIFY_CLIENT_ERRORS: Record<string, { status: number; slug: string; title: string }> = {
+/**
+ * Fastify's own client-error codes, and the problem each becomes (a 400 names the part at fault).
+ * `detail` replaces Fastify's message where that message would repeat the path, which may hold a
+ * credential and is logged.
+ */
+const FASTIFY_CLIENT_ERRORS: Record<
+  string,
+  { status: number; slug: string; title: string; field?: string; detail?: string }
+> = {
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, slug: 'body-too-large', title: 'Request body too large' },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: {
     status: 415,
     slug: 'unsupported-media-type',
     title: 'Unsupported media type',
   },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, slug: 'malformed-request', title: 'Malformed request' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    status: 400,
+    slug: 'malformed-request',
+    title: 'Malformed request',
+    field: 'headers.content-length',
+  },
+  // The router's own refusals, which reach us only through `frameworkErrors` (see answerFrameworkError).
+  FST_ERR_BAD_URL: {
+    status: 400,
+    slug: 'malformed-request',
+    title: 'Malformed request',
+    field: 'url',
+    detail: 'the path does not decode: a malformed percent-encoding',
+  },
+  FST_ERR_MAX_PARAM_LENGTH: {
+    status: 414,
+    slug: 'uri-too-long',
+    title: 'URI too long',
+    field: 'url',
+    detail: 'a path segment is longer than 100 characters',
+  },
 };
 
 const DOMAIN_STATUS: Record<DomainError['kind'], { status: number; slug: string; title: string }> = {
@@ -92,7 +119,12 @@ function toProblem(error: FastifyError): Problem | null {
     return problem;
   }
   const fastifyKnown = error.code ? FASTIFY_CLIENT_ERRORS[error.code] : undefined;
-  if (fastifyKnown) return { type: problemType(fastifyKnown.slug), ...fastifyKnown, detail: error.message };
+  if (fastifyKnown) {
+    const { slug, field, detail = error.message, ...known } = fastifyKnown;
+    const problem: Problem = { type: problemType(slug), ...known, detail };
+    if (field) problem.errors = [{ field, reason: detail }];
+    return problem;
+  }
   if (isMalformedJson(error)) {
     const errors = [{ field: 'body', reason: `is not valid JSON: ${error.message}` }];
     return {
@@ -114,26 +146,42 @@ function toProblem(error: FastifyError): Problem | null {
   return null;
 }
 
+async function answerError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const problem = toProblem(error);
+  if (problem) {
+    request.log.info({ status: problem.status, problemType: problem.type }, problem.detail);
+    return sendProblem(request, reply, problem);
+  }
+  request.log.error({ err: error }, 'unhandled error');
+  return sendProblem(request, reply, {
+    type: problemType('internal-error'),
+    title: 'Internal server error',
+    status: 500,
+    detail: 'The server failed to handle the request; it has been logged with this request id.',
+  });
+}
+
+/**
+ * Fastify's `frameworkErrors` option: the router refuses a URL it cannot
+ * decode (`%zz`) or a path parameter over its length limit before any route
+ * or error handler runs, and would answer in its own JSON shape; this makes
+ * those answers problem documents like every other.
+ */
+export function answerFrameworkError(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  void answerError(error, request, reply);
+}
+
 /**
  * The one place where errors become HTTP answers. A client's mistake is a
  * 4xx problem document naming the field; anything else is our fault, is
  * logged in full, and answers a 500 that reveals nothing.
  */
 export function installErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler(async (error: FastifyError, request, reply) => {
-    const problem = toProblem(error);
-    if (problem) {
-      request.log.info({ status: problem.status, problemType: problem.type }, problem.detail);
-      return sendProblem(request, reply, problem);
-    }
-    request.log.error({ err: error }, 'unhandled error');
-    return sendProblem(request, reply, {
-      type: problemType('internal-error'),
-      title: 'Internal server error',
-      status: 500,
-      detail: 'The server failed to handle the request; it has been logged with this request id.',
-    });
-  });
+  app.setErrorHandler(answerError);
 
   app.setNotFoundHandler(async (request, reply) =>
     sendProblem(request, reply, {

@@ -6,6 +6,7 @@
  * sign-in failure pages) and keep it, as does the API explorer below.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Clock } from '../platform/clock.ts';
 
 /** For answers that are data, not pages. */
 export const API_CONTENT_SECURITY_POLICY =
@@ -22,17 +23,17 @@ export const API_DOCS_CONTENT_SECURITY_POLICY =
 /** A year, and subdomains: browsers then refuse plain http to this host. */
 const STRICT_TRANSPORT_SECURITY = 'max-age=31536000; includeSubDomains';
 
-const FIXED: Readonly<Record<string, string>> = {
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-  'cross-origin-opener-policy': 'same-origin',
-  'cross-origin-resource-policy': 'same-origin',
-};
+const FIXED: readonly (readonly [string, string])[] = [
+  ['x-content-type-options', 'nosniff'],
+  ['x-frame-options', 'DENY'],
+  ['referrer-policy', 'no-referrer'],
+  ['cross-origin-opener-policy', 'same-origin'],
+  ['cross-origin-resource-policy', 'same-origin'],
+];
 
 /** Sets the headers a route left unset; HSTS only over TLS (directly, or via a trusted proxy). */
 export function applySecurityHeaders(request: FastifyRequest, reply: FastifyReply): void {
-  for (const [name, value] of Object.entries(FIXED)) {
+  for (const [name, value] of FIXED) {
     if (!reply.hasHeader(name)) reply.header(name, value);
   }
   if (!reply.hasHeader('content-security-policy')) {
@@ -42,9 +43,20 @@ export function applySecurityHeaders(request: FastifyRequest, reply: FastifyRepl
   if (request.protocol === 'https') reply.header('strict-transport-security', STRICT_TRANSPORT_SECURITY);
 }
 
-/** Installs {@link applySecurityHeaders} as an onSend hook on every route, errors and 404s included. */
-export function installSecurityHeaders(app: FastifyInstance): void {
-  app.addHook('onSend', async (request, reply) => {
+/**
+ * Installs the headers of every answer, errors and 404s included, as one onSend hook: the
+ * request id, the server's time, and {@link applySecurityHeaders}. One hook, in callback style,
+ * rather than one async hook each: a single event costs about 150 µs end to end, and every
+ * hook adds a promise and a turn of Fastify's hook runner to each request.
+ *
+ * @param clock the server's clock, sent as `x-vigil-time` (so the console counts clocks down from
+ *   it rather than from the viewer's own clock, which may be off; in tests it is a fake one).
+ */
+export function installResponseHeaders(app: FastifyInstance, clock: Clock | undefined): void {
+  app.addHook('onSend', (request, reply, payload, done) => {
+    reply.header('x-request-id', request.id);
+    if (clock) reply.header('x-vigil-time', clock.now().toISOString());
     applySecurityHeaders(request, reply);
+    done(null, payload);
   });
 }

@@ -7,8 +7,9 @@ import type { IdentityService } from '../identity/identity-service.ts';
 import type { Clock } from '../platform/clock.ts';
 import { installAuthentication, type TokenExemption } from './authentication.ts';
 import { type IncidentAssignments, installAuthorization } from './authorization.ts';
-import { installErrorHandling } from './error-handler.ts';
-import { API_DOCS_CONTENT_SECURITY_POLICY, installSecurityHeaders } from './security-headers.ts';
+import { answerFrameworkError, installErrorHandling } from './error-handler.ts';
+import { installNulRefusal } from './nul-refusal.ts';
+import { API_DOCS_CONTENT_SECURITY_POLICY, installResponseHeaders } from './security-headers.ts';
 import type { SessionAuthenticator } from './session-authentication.ts';
 
 export interface HttpServerOptions {
@@ -57,6 +58,7 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     return503OnClosing: true,
     trustProxy: options.trustProxy ?? false,
+    frameworkErrors: answerFrameworkError,
   });
   app.setValidatorCompiler(validatorCompiler);
   // Responses are built by our own typed code (the zod schemas document them in OpenAPI);
@@ -65,19 +67,16 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   // JSON only: a text/plain body to a JSON route is a 415, not a string the schema then rejects.
   app.removeContentTypeParser('text/plain');
-  app.addHook('onSend', async (request, reply) => {
-    reply.header('x-request-id', request.id);
-    // The server's time, so the console counts clocks down from it rather than from the viewer's
-    // own clock (which may be off; in tests the server's clock is a fake one).
-    if (options.clock) reply.header('x-vigil-time', options.clock.now().toISOString());
-  });
-  installSecurityHeaders(app);
+  // The request id, the server's time (x-vigil-time) and the security headers, in one hook.
+  installResponseHeaders(app, options.clock);
   // Before any route exists, so every /auth/* route gets the small limit unless it names its own.
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/auth/') && route.bodyLimit === undefined) route.bodyLimit = AUTH_BODY_LIMIT;
   });
 
   installErrorHandling(app);
+  // Before authorization, which may look an incident id from the path up in the database.
+  installNulRefusal(app);
   await registerOpenApi(app, options.version);
   installAuthentication(app, options.identity, options.tokenExempt, options.sessions);
   installAuthorization(app, { assignments: options.assignments });

@@ -138,6 +138,9 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   'POST /api/v1/signals/:source': { permission: 'signals:ingest', ingest: true },
   'POST /v2/enqueue': { permission: 'signals:ingest', ingest: true },
   'POST /api/v1/detection/replay': rule('detection:replay'),
+
+  // Operations: outside /api, so the route checks its bearer token itself (src/metrics/metrics-routes.ts)
+  'GET /metrics': rule('metrics:read'),
 };
 
 /**
@@ -152,6 +155,7 @@ export const CLI_PERMISSIONS: Readonly<Record<string, Permission | 'offline' | '
   serve: 'database',
   migrate: 'database',
   'audit verify': 'database',
+  backup: 'database',
   'policy check': 'offline',
   'policy render': 'offline',
   'sla due': 'offline',

@@ -36,6 +36,7 @@ export const PERMISSIONS = [
   'policy:read', // the policy in force and its versions
   'audit:read',
   'outbox:read',
+  'metrics:read', // GET /metrics: the Prometheus exposition (counts and states, no incident content)
   'retention:read',
   'retention:run',
   'legal-hold:write',

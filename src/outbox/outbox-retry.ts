@@ -9,8 +9,13 @@ import { createHash } from 'node:crypto';
 /** Delivery attempts before a message is marked `failed` (the row is kept). */
 export const MAX_DELIVERY_ATTEMPTS = 10;
 
-/** How long a claim holds a row, in ms: a sender that crashes mid-send leaves it due again after this. */
-export const CLAIM_MS = 2 * 60_000;
+/**
+ * How long a claim holds a row, in ms: a sender that crashes mid-send leaves it due again after
+ * this. Longer than any one send may take (SMTP's three 15-s timeouts, a webhook's 10 s), so a
+ * slow send is never taken over while it runs; short, because a node that died holding claims
+ * delays those messages by this much.
+ */
+export const CLAIM_MS = 60_000;
 
 const FIRST_BACKOFF_MS = 30_000;
 const MAX_BACKOFF_MS = 60 * 60_000;

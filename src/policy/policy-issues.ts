@@ -38,7 +38,13 @@ const ROOT_PATH = '(root)';
 /** Shows a value for an error message: JSON, shortened, `nothing` for a missing one. */
 export function describeFound(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const json = JSON.stringify(value) ?? String(value);
+  let json: string;
+  try {
+    json = JSON.stringify(value) ?? String(value);
+  } catch {
+    // A YAML alias inside its own anchor (`a: &x [*x]`) makes a value that contains itself.
+    return 'a value that contains itself (an alias inside its own anchor)';
+  }
   return json.length > FOUND_MAX_LENGTH ? `${json.slice(0, FOUND_MAX_LENGTH - 1)}…` : json;
 }
 

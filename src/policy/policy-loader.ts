@@ -84,6 +84,25 @@ interface ValidText {
   lineCounter: LineCounter;
 }
 
+/**
+ * The document as plain data. Aliases are resolved only here, so an alias to
+ * no anchor, or one expanding past the YAML library's alias budget (a
+ * "billion laughs" file), throws here and not while parsing: it becomes an
+ * issue at the root like any other invalid YAML, never a crash of the caller.
+ */
+function documentData(
+  doc: Document,
+  file: string,
+): { ok: true; data: unknown } | { ok: false; issue: PolicyIssue } {
+  try {
+    return { ok: true, data: doc.toJS() };
+  } catch (error) {
+    const reason = (error as Error).message.split('\n')[0];
+    const found = `an unusable alias (${reason})`;
+    return { ok: false, issue: makeIssue({ file, path: '(root)', expected: 'valid YAML', found }) };
+  }
+}
+
 function validateText(content: string | Uint8Array, file: string): ValidText | PolicyIssue[] {
   const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
   const text = typeof content === 'string' ? content : Buffer.from(content).toString('utf8');
@@ -91,7 +110,9 @@ function validateText(content: string | Uint8Array, file: string): ValidText | P
   // uniqueKeys (the default) makes a repeated key a syntax error instead of a silent overwrite.
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) return yamlSyntaxIssues(doc.errors, file);
-  const data: unknown = doc.toJS();
+  const read = documentData(doc, file);
+  if (!read.ok) return [read.issue];
+  const data = read.data;
   const parsed = policySchema.safeParse(data, { error: expectedFromZod });
   if (!parsed.success) return schemaIssues(parsed.error.issues, { file, data, doc, lineCounter });
   return { policy: parsed.data, bytes, text, doc, lineCounter };

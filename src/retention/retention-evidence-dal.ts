@@ -129,7 +129,8 @@ export function createRetentionEvidenceDal(deps: { signals: Pick<SignalDal, 'fir
             .where('received_at', '<', toDbInstant(cutoff))
             .where(keptByAnother(incidentId))
             .execute();
-      rows.push(...(found as StoredRow[]));
+      // PostgreSQL's partition key (migration 0018) is storage, not the signal: the digest leaves it out.
+      rows.push(...(found as StoredRow[]).map(({ shelf: _, ...row }) => row));
     }
     return inKeyOrder(rows, ['seq']);
   }

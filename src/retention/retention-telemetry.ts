@@ -1,28 +1,44 @@
 /**
  * The telemetry purge: raw signals are kept for the policy's
- * `retention.telemetry` period after receipt and then deleted, in bounded
- * batches (each its own short transaction, so ingestion interleaves), except
+ * `retention.telemetry` period after receipt and then deleted, except
  * signals that became incident evidence (linked to an incident, or inside an
- * incident's evidence window). Each batch that deletes anything appends one
- * `retention.purged` audit entry, subject `signals`, naming the sequence
- * range, the count and the SHA-256 of the deleted rows.
+ * incident's evidence window). On SQLite, in bounded batches (each its own
+ * short transaction, so ingestion interleaves); on PostgreSQL, a whole UTC
+ * day at a time, by dropping the day's partition (retention-telemetry-days.ts).
+ * Each batch or day that removes anything appends one `retention.purged`
+ * audit entry, subject `signals`, naming the sequence range, the count and
+ * the digest of the removed signals (signal-digest.ts).
  */
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { AuditService } from '../audit/audit-service.ts';
 import type { EngineModule, ModuleRunResult } from '../engine/engine-types.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { VigilDatabase } from '../platform/db/schema.ts';
+import { isPostgres } from '../platform/db/transaction-lock.ts';
 import type { Duration } from '../policy/policy-duration.ts';
 import type { SignalDal } from '../signal/signal-dal.ts';
-import { digestRows } from './retention-digest.ts';
+import type { SignalPartitionDal } from '../signal/signal-partition-dal.ts';
+import { dayPurgeCutoff, shelfOfReceipt, shelvesAhead } from '../signal/signal-shelf.ts';
 import { retentionCutoff } from './retention-due.ts';
+import { purgeDay } from './retention-telemetry-days.ts';
 import type { TelemetryBatch } from './retention-types.ts';
+import { digestSignalRows } from './signal-digest.ts';
 
 export const RETENTION_ACTOR = { type: 'system', name: 'retention' } as const;
 
+/**
+ * Day partitions made ahead on PostgreSQL: today and the next two days (UTC),
+ * so ingestion never waits on DDL and an engine down for a day or two still
+ * finds them. A day without one goes to the DEFAULT partition, purged in batches.
+ */
+export const DAYS_AHEAD = 3;
+
 export interface TelemetryPurgeDeps {
   db: Kysely<VigilDatabase>;
-  dal: Pick<SignalDal, 'purgeReceivedBefore' | 'countPurgeable'>;
+  dal: Pick<SignalDal, 'purgeReceivedBefore' | 'countPurgeable' | 'firstSeqReceivedFrom'>;
+  /** The day partitions of `signals` (PostgreSQL only; unused on SQLite). */
+  partitions: SignalPartitionDal;
   audit: Pick<AuditService, 'append'>;
   clock: Clock;
 }
@@ -43,9 +59,79 @@ export interface TelemetryPass {
   done: boolean;
 }
 
+/** One row-by-row batch in its own transaction: delete, digest, audit. */
+async function purgeBatch(
+  deps: TelemetryPurgeDeps,
+  rules: TelemetryRules,
+  now: Date,
+  range: { cutoff: Date; fromSeq: number; limit: number },
+) {
+  const { db, dal, audit } = deps;
+  return db.transaction().execute(async (trx) => {
+    const result = await dal.purgeReceivedBefore(trx, range);
+    if (result.deleted.length === 0) return { ...result, batch: null };
+    const digest = digestSignalRows(result.deleted);
+    const batch: TelemetryBatch = {
+      firstSeq: Number(result.deleted[0]!.seq),
+      lastSeq: Number(result.deleted[result.deleted.length - 1]!.seq),
+      ...digest,
+    };
+    await audit.append(trx, {
+      actor: RETENTION_ACTOR,
+      action: 'retention.purged',
+      subject: { type: 'signals', id: `${batch.firstSeq}-${batch.lastSeq}` },
+      detail: {
+        reason: 'telemetry period over',
+        keep: rules.keep.text,
+        receivedBefore: range.cutoff.toISOString(),
+        removed: { signals: digest },
+        firstSeq: batch.firstSeq,
+        lastSeq: batch.lastSeq,
+        oldestReceivedAt: result.deleted[0]!.received_at,
+      },
+      at: now,
+    });
+    return { ...result, batch };
+  });
+}
+
+/**
+ * PostgreSQL: drops every day partition wholly before `receivedBefore`
+ * (see retention-telemetry-days.ts), oldest first; false when the time
+ * budget ran out with days left.
+ */
+async function purgeDueDays(
+  deps: TelemetryPurgeDeps,
+  rules: TelemetryRules,
+  now: Date,
+  pass: TelemetryPass,
+  budget: { started: number; ms: number; receivedBefore: Date },
+): Promise<boolean> {
+  const firstKeptDay = shelfOfReceipt(budget.receivedBefore);
+  for (const day of await deps.partitions.listDays(deps.db)) {
+    if (day >= firstKeptDay) break;
+    const batch = await purgeDay(deps, day, {
+      keep: rules.keep.text,
+      receivedBefore: budget.receivedBefore,
+      now,
+      actor: RETENTION_ACTOR,
+    });
+    if (batch) {
+      pass.batches.push(batch);
+      pass.deleted += batch.count;
+    }
+    if (deps.clock.now().getTime() - budget.started > budget.ms) return false;
+  }
+  return true;
+}
+
 /**
  * Deletes what is past the telemetry period at `now`, batch by batch from
  * sequence `fromSeq`, until done or `budgetMs` (of the clock) has passed.
+ * On PostgreSQL whole days go first, each by dropping its partition, and
+ * the batches then clear what is left before the day's start: signals of a
+ * day that had no partition (the DEFAULT one), and kept signals that are no
+ * longer evidence; batches skip the sequence numbers of dropped days.
  */
 export async function purgeTelemetry(
   deps: TelemetryPurgeDeps,
@@ -53,40 +139,25 @@ export async function purgeTelemetry(
   now: Date,
   options: { fromSeq: number; batchSize: number; budgetMs: number },
 ): Promise<TelemetryPass> {
-  const { db, dal, audit, clock } = deps;
+  const { db, clock } = deps;
   const started = clock.now().getTime();
   const cutoff = retentionCutoff(now, rules.keep, rules.timeZone);
   const pass: TelemetryPass = { cutoff, batches: [], deleted: 0, nextSeq: options.fromSeq, done: false };
+  const byDays = isPostgres(db);
+  const receivedBefore = byDays ? dayPurgeCutoff(cutoff) : cutoff;
+  if (
+    byDays &&
+    !(await purgeDueDays(deps, rules, now, pass, { started, ms: options.budgetMs, receivedBefore }))
+  )
+    return pass;
   for (;;) {
-    const step = await db.transaction().execute(async (trx) => {
-      const result = await dal.purgeReceivedBefore(trx, {
-        cutoff,
-        fromSeq: pass.nextSeq,
-        limit: options.batchSize,
-      });
-      if (result.deleted.length === 0) return { ...result, batch: null };
-      const digest = digestRows(result.deleted);
-      const batch: TelemetryBatch = {
-        firstSeq: Number(result.deleted[0]!.seq),
-        lastSeq: Number(result.deleted[result.deleted.length - 1]!.seq),
-        ...digest,
-      };
-      await audit.append(trx, {
-        actor: RETENTION_ACTOR,
-        action: 'retention.purged',
-        subject: { type: 'signals', id: `${batch.firstSeq}-${batch.lastSeq}` },
-        detail: {
-          reason: 'telemetry period over',
-          keep: rules.keep.text,
-          receivedBefore: cutoff.toISOString(),
-          removed: { signals: digest },
-          firstSeq: batch.firstSeq,
-          lastSeq: batch.lastSeq,
-          oldestReceivedAt: result.deleted[0]!.received_at,
-        },
-        at: now,
-      });
-      return { ...result, batch };
+    const fromSeq = byDays
+      ? ((await deps.partitions.firstSeqFrom(db, pass.nextSeq)) ?? pass.nextSeq)
+      : pass.nextSeq;
+    const step = await purgeBatch(deps, rules, now, {
+      cutoff: receivedBefore,
+      fromSeq,
+      limit: options.batchSize,
     });
     if (step.batch) {
       pass.batches.push(step.batch);
@@ -95,6 +166,9 @@ export async function purgeTelemetry(
     pass.nextSeq = step.nextSeq;
     if (step.done) return { ...pass, done: true };
     if (clock.now().getTime() - started > options.budgetMs) return pass;
+    // better-sqlite3 answers synchronously: without a turn of the event loop between batches,
+    // waiting ingestion (its group commit runs on setImmediate) would stall until the pass ends.
+    await yieldToEventLoop();
   }
 }
 
@@ -127,6 +201,8 @@ export function createTelemetryPurgeModule(
   return {
     name: 'signal-purge',
     async runOnce(now: Date): Promise<ModuleRunResult> {
+      // Every cycle, resting or not: ingestion must find its day's partition made.
+      if (isPostgres(deps.db)) await deps.partitions.ensureDays(deps.db, shelvesAhead(now, DAYS_AHEAD));
       if (now.getTime() < restUntil) return { processed: 0 };
       const pass = await purgeTelemetry(deps, options, now, { fromSeq, batchSize, budgetMs });
       fromSeq = pass.nextSeq;

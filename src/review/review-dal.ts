@@ -46,9 +46,17 @@ function actionOf(r: Selectable<CorrectiveActionsTable>): CorrectiveAction {
   };
 }
 
-/** The columns of an action that change as it moves on (all but its identity, kind and creation). */
+/** Statuses the action-reminder module follows; done and won't-do actions are never due again. */
+const FOLLOWED_STATUSES: readonly ActionStatus[] = ['open', 'in_progress'];
+
+/**
+ * The columns of an action that change as it moves on (all but its identity, kind and creation).
+ * Every write of a followed action makes it due for the reminder module at once (its update
+ * instant): the module, which knows the policy's time zone, then stores the real next instant.
+ */
 function changeableColumns(a: CorrectiveAction) {
   return {
+    next_check_at: FOLLOWED_STATUSES.includes(a.status) ? toDbInstant(a.updatedAt) : null,
     title: a.title,
     owner: a.owner,
     due_date: a.dueDate,
@@ -68,6 +76,12 @@ export interface ActionFilter {
   incidentId?: string | undefined;
   /** Open or in progress with a target date before this date (`YYYY-MM-DD`). */
   overdueBefore?: string | undefined;
+}
+
+/** An action the reminder module must look at, and the check instant it was listed with. */
+export interface DueAction {
+  id: string;
+  nextCheckAt: Date;
 }
 
 /** Queries of reviews and corrective actions. */
@@ -146,6 +160,51 @@ export function createReviewDal() {
         q = q.where('status', 'in', ['open', 'in_progress']).where('due_date', '<', filter.overdueBefore);
       }
       return (await q.execute()).map(actionOf);
+    },
+
+    /** Actions the reminder module must look at by `now`, earliest first. */
+    async listDueActions(db: Executor, now: Date, limit: number): Promise<DueAction[]> {
+      const rows = await db
+        .selectFrom('corrective_actions')
+        .select(['id', 'next_check_at'])
+        .where('next_check_at', '<=', toDbInstant(now))
+        .orderBy('next_check_at')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => ({ id: r.id, nextCheckAt: fromDbInstant(r.next_check_at!) }));
+    },
+
+    /**
+     * The reminder module's compare-and-set: takes the action only if it is still due at
+     * `expected`, so two engines, or an engine and a change made meanwhile, never act on one
+     * listing twice. On PostgreSQL it also locks the row until the transaction ends.
+     */
+    async claimDueAction(trx: Transaction<VigilDatabase>, id: string, expected: Date): Promise<boolean> {
+      const updated = await trx
+        .updateTable('corrective_actions')
+        .set({ next_check_at: null })
+        .where('id', '=', id)
+        .where('next_check_at', '=', toDbInstant(expected))
+        .executeTakeFirst();
+      return Number(updated.numUpdatedRows) === 1;
+    },
+
+    /** Stores when the reminder module next looks at the action; null: never, until it changes. */
+    async scheduleActionCheck(trx: Transaction<VigilDatabase>, id: string, at: Date | null): Promise<void> {
+      await trx
+        .updateTable('corrective_actions')
+        .set({ next_check_at: at ? toDbInstant(at) : null })
+        .where('id', '=', id)
+        .execute();
+    },
+
+    /** Marks every followed action due at `at`: the module's first look after a start, under a time zone that may have changed. */
+    async markFollowedActionsDue(db: Executor, at: Date): Promise<void> {
+      await db
+        .updateTable('corrective_actions')
+        .set({ next_check_at: toDbInstant(at) })
+        .where('status', 'in', FOLLOWED_STATUSES)
+        .execute();
     },
   };
 }

@@ -9,9 +9,16 @@
  * transaction. So windows survive restarts, and a restart never re-fires
  * what already fired.
  *
- * One process holds the windows of its database: the SQLite deployment is
- * one process; several PostgreSQL nodes each count the signals they
- * received (see docs/signals.md).
+ * On PostgreSQL several nodes ingest into one database, each with its own
+ * windows. Every transaction that stores signals holds the `ingestion`
+ * lock (transaction-lock.ts), so signals are stored one transaction at a
+ * time and their sequence numbers follow commit order; each node then
+ * catches up, under that lock and before storing its own batch, with the
+ * signals the other nodes stored since its last batch, observing them
+ * with their firings discarded (the node that stored them applied those).
+ * So every node's windows and cooldowns count every node's signals, and a
+ * burst split across nodes fires exactly once. SQLite is one process and
+ * needs no catch-up.
  */
 import type { Transaction } from 'kysely';
 import type { Detector, WindowStore } from '../detection/detection-types.ts';
@@ -24,6 +31,7 @@ import {
 import { fromDbInstant, toDbInstant } from '../platform/db/instant-codec.ts';
 import type { VigilDatabase } from '../platform/db/schema.ts';
 import type { SignalDal } from './signal-dal.ts';
+import { isExerciseSignal, type StoredSignalRecord } from './signal-types.ts';
 
 /** Signals replayed per query while warming up. */
 const WARM_BATCH = 2_000;
@@ -42,6 +50,7 @@ export function recordingStore(memory: MemoryWindowStore, trx: Transaction<Vigil
     addHit: (hit) => memory.addHit(hit),
     countHits: (ruleId, groupKey, from, to) => memory.countHits(ruleId, groupKey, from, to),
     countDistinct: (ruleId, groupKey, from, to) => memory.countDistinct(ruleId, groupKey, from, to),
+    hitInstants: (ruleId, groupKey, from, to) => memory.hitInstants(ruleId, groupKey, from, to),
     hitSignalIds: (ruleId, groupKey, from, to, limit) =>
       memory.hitSignalIds(ruleId, groupKey, from, to, limit),
     lastFiring: (ruleId, groupKey) => memory.lastFiring(ruleId, groupKey),
@@ -63,6 +72,11 @@ export interface LiveWindows {
    * also written to `detection_firings` through `trx`. Warms up first when needed.
    */
   storeFor(trx: Transaction<VigilDatabase>, now: Date): Promise<WindowStore>;
+  /**
+   * Notes signals this node just stored (and observes itself) in the batch's transaction, so a
+   * later catch-up does not count them again.
+   */
+  noteStored(signals: readonly Pick<StoredSignalRecord, 'seq'>[]): void;
   /** Forgets the windows (a batch whose hits were counted did not commit); the next batch rebuilds them. */
   invalidate(): void;
   /** Hits held in memory. */
@@ -70,30 +84,60 @@ export interface LiveWindows {
 }
 
 export function createLiveWindows(deps: {
-  dal: Pick<SignalDal, 'firstSeqReceivedFrom' | 'listOccurredFromSeq'>;
+  dal: Pick<SignalDal, 'firstSeqReceivedFrom' | 'listOccurredFromSeq' | 'lastSeq'>;
   detector: Detector;
+  /** True when other processes store signals in the same database (PostgreSQL): catch up before each batch. */
+  shared: boolean;
 }): LiveWindows {
-  const { dal, detector } = deps;
+  const { dal, detector, shared } = deps;
   const reachMs = maxReachMs(detector.rules);
   const cooldownMs = Math.max(0, ...detector.rules.map((r) => r.cooldownMs));
   const reachByRule = new Map(detector.rules.map((r) => [r.id, ruleReachMs(r)]));
   let memory: MemoryWindowStore | null = null;
   let prunedAt = 0;
+  /** The highest sequence number these windows have observed (or deliberately passed over). */
+  let observedSeq = 0;
+
+  /** Observes stored signals from `fromSeq` on that occurred from `occurredFrom`, firings discarded. */
+  async function observeStored(
+    trx: Transaction<VigilDatabase>,
+    store: MemoryWindowStore,
+    fromSeq: number,
+    occurredFrom: Date,
+  ): Promise<void> {
+    let next = fromSeq;
+    for (;;) {
+      const batch = await dal.listOccurredFromSeq(trx, { fromSeq: next, occurredFrom, limit: WARM_BATCH });
+      if (batch.length === 0) return;
+      // A live exercise's signals never count in real windows.
+      for (const signal of batch) if (!isExerciseSignal(signal)) await detector.observe(signal, store);
+      next = batch.at(-1)!.seq + 1;
+    }
+  }
+
+  /** The other nodes' signals stored since this node's last batch (under the ingestion lock). */
+  async function catchUp(
+    trx: Transaction<VigilDatabase>,
+    store: MemoryWindowStore,
+    now: Date,
+  ): Promise<void> {
+    const last = await dal.lastSeq(trx);
+    if (last <= observedSeq) return;
+    await observeStored(trx, store, observedSeq + 1, new Date(now.getTime() - reachMs - LATE_DELIVERY_MS));
+    observedSeq = last;
+  }
 
   async function warm(trx: Transaction<VigilDatabase>, now: Date): Promise<MemoryWindowStore> {
     const fresh = createMemoryWindowStore();
+    // Read first: under the ingestion lock nothing is stored meanwhile, so the warm-up sees exactly this much.
+    observedSeq = await dal.lastSeq(trx);
     if (reachMs > 0) {
       const occurredFrom = new Date(now.getTime() - reachMs - LATE_DELIVERY_MS);
       const receivedFrom = new Date(occurredFrom.getTime() - LATE_DELIVERY_MS);
       // Found once: signals are stored in receipt order, so everything after it was received later.
-      let fromSeq = await dal.firstSeqReceivedFrom(trx, receivedFrom);
-      while (fromSeq !== null) {
-        const batch = await dal.listOccurredFromSeq(trx, { fromSeq, occurredFrom, limit: WARM_BATCH });
-        if (batch.length === 0) break;
-        // Firings found while warming already happened (or will be found by a backfill): only the hits matter.
-        for (const signal of batch) await detector.observe(signal, fresh);
-        fromSeq = batch.at(-1)!.seq + 1;
-      }
+      const fromSeq = await dal.firstSeqReceivedFrom(trx, receivedFrom);
+      // Firings found while warming already happened (or will be found by a backfill): only the hits matter.
+      if (fromSeq !== null) await observeStored(trx, fresh, fromSeq, occurredFrom);
     }
     // The stored firings are the truth about cooldowns, whatever the replay concluded.
     const firings = await trx
@@ -107,7 +151,8 @@ export function createLiveWindows(deps: {
 
   return {
     async storeFor(trx, now) {
-      memory ??= await warm(trx, now);
+      if (memory === null) memory = await warm(trx, now);
+      else if (shared) await catchUp(trx, memory, now);
       // Forgetting as ingestion goes keeps memory bounded by the rules' reach on every process.
       if (now.getTime() - prunedAt >= PRUNE_EVERY_MS) {
         memory.prune(
@@ -117,6 +162,9 @@ export function createLiveWindows(deps: {
         prunedAt = now.getTime();
       }
       return recordingStore(memory, trx);
+    },
+    noteStored(signals) {
+      for (const signal of signals) if (signal.seq > observedSeq) observedSeq = signal.seq;
     },
     invalidate() {
       memory = null;

@@ -1,13 +1,14 @@
-import { CompiledQuery, type Insertable, type Kysely, type Selectable, sql, type Transaction } from 'kysely';
+import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import { fromDbInstant, toDbInstant } from '../platform/db/instant-codec.ts';
 import type { SignalsTable, VigilDatabase } from '../platform/db/schema.ts';
+import { isPostgres } from '../platform/db/transaction-lock.ts';
 import { rawTextOf } from './raw-text.ts';
+import { insertNewPostgres } from './signal-insert-postgres.ts';
+import { insertNewSqlite } from './signal-insert-sqlite.ts';
+import { dayPurgeCutoff } from './signal-shelf.ts';
 import type { NormalizedSignal, SignalEntities, StoredSignalRecord } from './signal-types.ts';
 
 type Executor = Kysely<VigilDatabase> | Transaction<VigilDatabase>;
-
-/** Rows per INSERT: 13 parameters each stays well under both engines' parameter limits. */
-const INSERT_CHUNK = 500;
 
 /** What the signal list can be narrowed by. */
 export interface SignalFilter {
@@ -100,35 +101,6 @@ function signalRow(s: NormalizedSignal, receivedAt: string): unknown[] {
 }
 
 /**
- * The INSERT of `rows` signals, skipping stored dedup keys and returning what
- * was stored. Built once per row count through Kysely (so each dialect gets
- * its own SQL) and kept: ingestion then only binds parameters, instead of
- * building a query tree of thousands of values for every body.
- */
-const insertSqlCache = new WeakMap<object, Map<number, string>>();
-
-function insertSql(trx: Transaction<VigilDatabase>, rows: number): string {
-  const adapterKey = trx.getExecutor().adapter;
-  let byRows = insertSqlCache.get(adapterKey);
-  if (!byRows) {
-    byRows = new Map();
-    insertSqlCache.set(adapterKey, byRows);
-  }
-  let sqlText = byRows.get(rows);
-  if (sqlText === undefined) {
-    const placeholder = Object.fromEntries(SIGNAL_COLUMNS.map((c) => [c, ''])) as Insertable<SignalsTable>;
-    sqlText = trx
-      .insertInto('signals')
-      .values(Array.from({ length: rows }, () => placeholder))
-      .onConflict((oc) => oc.column('dedup_key').doNothing())
-      .returning(['seq', 'dedup_key'])
-      .compile().sql;
-    byRows.set(rows, sqlText);
-  }
-  return sqlText;
-}
-
-/**
  * The first stored signal received at or after `instant`, or null when none
  * was. Signals are stored in receipt order (group commits run one at a time,
  * stamped by one clock), so receipt time never decreases with the sequence
@@ -208,24 +180,19 @@ export function createSignalDal() {
       trx: Transaction<VigilDatabase>,
       entries: readonly { signal: NormalizedSignal; receivedAt: Date }[],
     ): Promise<(StoredSignalRecord | null)[]> {
-      const stored: (StoredSignalRecord | null)[] = [];
-      for (let start = 0; start < entries.length; start += INSERT_CHUNK) {
-        const chunk = entries.slice(start, start + INSERT_CHUNK);
-        const parameters: unknown[] = [];
-        for (const { signal, receivedAt } of chunk)
-          parameters.push(...signalRow(signal, toDbInstant(receivedAt)));
-        const result = await trx.executeQuery<{ seq: number | string; dedup_key: string }>(
-          CompiledQuery.raw(insertSql(trx, chunk.length), parameters),
-        );
-        const seqByKey = new Map(result.rows.map((r) => [r.dedup_key, Number(r.seq)]));
-        for (const { signal, receivedAt } of chunk) {
-          const seq = seqByKey.get(signal.dedupKey);
-          // A key repeated in one call is stored once: the first entry keeps it.
-          seqByKey.delete(signal.dedupKey);
-          stored.push(seq === undefined ? null : { ...signal, id: signalIdOf(seq), seq, receivedAt });
-        }
-      }
-      return stored;
+      // PostgreSQL's partitioned table has no unique dedup index to conflict on: see signal-insert-postgres.ts.
+      if (isPostgres(trx))
+        return insertNewPostgres(trx, entries, { columns: SIGNAL_COLUMNS, rowOf: signalRow });
+      return insertNewSqlite(trx, entries, { columns: SIGNAL_COLUMNS, rowOf: signalRow });
+    },
+
+    /** The highest sequence number stored, or 0 when nothing is. */
+    async lastSeq(db: Executor): Promise<number> {
+      const row = await db
+        .selectFrom('signals')
+        .select((eb) => eb.fn.max('seq').as('hi'))
+        .executeTakeFirst();
+      return row?.hi === null || row?.hi === undefined ? 0 : Number(row.hi);
     },
 
     async findById(db: Executor, id: string): Promise<StoredSignalRecord | null> {
@@ -347,7 +314,9 @@ export function createSignalDal() {
     ): Promise<{ count: number; oldestReceivedAt: Date | null }> {
       const bounds = await seqBounds(db);
       if (!bounds) return { count: 0, oldestReceivedAt: null };
-      const keepFrom = (await firstSeqReceivedFrom(db, cutoff, bounds)) ?? bounds.hi + 1;
+      // PostgreSQL purges whole days (signal-shelf.ts): what is due there stops at the cutoff's day.
+      const dueBefore = isPostgres(db) ? dayPurgeCutoff(cutoff) : cutoff;
+      const keepFrom = (await firstSeqReceivedFrom(db, dueBefore, bounds)) ?? bounds.hi + 1;
       const row = await db
         .selectFrom('signals')
         .select((eb) => [eb.fn.countAll().as('n'), eb.fn.min('received_at').as('oldest')])

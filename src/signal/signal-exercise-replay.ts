@@ -19,10 +19,11 @@ import type { Detector } from '../detection/detection-types.ts';
 import { createMemoryWindowStore, maxReachMs } from '../detection/detector.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { VigilDatabase } from '../platform/db/schema.ts';
+import { takeTransactionLock } from '../platform/db/transaction-lock.ts';
 import type { ExerciseQueueDal, QueuedExerciseSignal } from './exercise-queue-dal.ts';
 import type { SignalDal } from './signal-dal.ts';
 import { firingSignals, type IncidentIntake, parseSignalBody } from './signal-ingest-service.ts';
-import type { NormalizedSignal, StoredSignalRecord } from './signal-types.ts';
+import { EXERCISE_KEY_PREFIX, type NormalizedSignal, type StoredSignalRecord } from './signal-types.ts';
 
 /** The exercise and the incident its replay feeds. */
 export interface ExerciseReplayTarget {
@@ -84,8 +85,13 @@ export function createExerciseReplay(deps: {
     receivedAt: Date,
     context: readonly StoredSignalRecord[],
   ): Promise<{ stored: (StoredSignalRecord | null)[]; firings: number }> {
+    // Signals are stored one transaction at a time across nodes (see transaction-lock.ts).
+    await takeTransactionLock(trx, 'ingestion');
     const entries = signals.map((s) => ({
-      signal: { ...s, dedupKey: `exercise:${target.exerciseId}:${target.incident.id}:${s.dedupKey}` },
+      signal: {
+        ...s,
+        dedupKey: `${EXERCISE_KEY_PREFIX}${target.exerciseId}:${target.incident.id}:${s.dedupKey}`,
+      },
       receivedAt,
     }));
     const stored = await dal.insertNew(trx, entries);

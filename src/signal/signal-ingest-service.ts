@@ -16,11 +16,18 @@ import type { Clock } from '../platform/clock.ts';
 import { createGroupCommitter } from '../platform/db/group-commit.ts';
 import { toDbInstant } from '../platform/db/instant-codec.ts';
 import type { VigilDatabase } from '../platform/db/schema.ts';
+import { takeTransactionLock } from '../platform/db/transaction-lock.ts';
 import { NotFound, ValidationFailed } from '../platform/errors.ts';
 import { findSignalAdapter } from './adapters/adapter-registry.ts';
 import { type LiveWindows, recordingStore } from './live-windows.ts';
 import type { SignalDal } from './signal-dal.ts';
-import type { AdapterIssue, NormalizedSignal, SignalSource, StoredSignalRecord } from './signal-types.ts';
+import {
+  type AdapterIssue,
+  isExerciseSignal,
+  type NormalizedSignal,
+  type SignalSource,
+  type StoredSignalRecord,
+} from './signal-types.ts';
 
 /** Where firings and resolved signals land: the incident domain's detection intake. */
 export interface IncidentIntake {
@@ -183,6 +190,9 @@ export function createSignalIngestService(deps: {
     now: Date,
   ): Promise<IngestReceipt[]> {
     {
+      // One ingesting transaction at a time across nodes: sequence numbers follow commit order,
+      // windows catch up exactly, and two nodes never open an incident for one correlation key.
+      await takeTransactionLock(trx, 'ingestion');
       // Warm the windows (if needed) before this batch is stored, so that warming never sees it.
       const store = await windows.storeFor(trx, now);
       // One INSERT for every body of the group: their signals are stored in submission order.
@@ -190,6 +200,7 @@ export function createSignalIngestService(deps: {
         body.signals.map((signal) => ({ signal, receivedAt: body.receivedAt })),
       );
       const results = await dal.insertNew(trx, entries);
+      windows.noteStored(results.filter((s): s is StoredSignalRecord => s !== null));
       const storedPerBody: StoredSignalRecord[][] = [];
       let offset = 0;
       for (const body of bodies) {
@@ -262,7 +273,7 @@ export function createSignalIngestService(deps: {
       for (;;) {
         const batch = await dal.listForReplay(db, { from: contextFrom, to: since, afterSeq, limit: 1_000 });
         if (batch.length === 0) break;
-        for (const signal of batch) await detector.observe(signal, memory);
+        for (const signal of batch) if (!isExerciseSignal(signal)) await detector.observe(signal, memory);
         afterSeq = batch.at(-1)!.seq;
       }
       await db
@@ -276,9 +287,12 @@ export function createSignalIngestService(deps: {
       for (;;) {
         const batch = await dal.listForReplay(db, { from: since, to: until, afterSeq, limit: 1_000 });
         if (batch.length === 0) break;
-        const found = await db
-          .transaction()
-          .execute((trx) => detect(trx, batch, now, recordingStore(memory, trx)));
+        const found = await db.transaction().execute(async (trx) => {
+          await takeTransactionLock(trx, 'ingestion');
+          // A live exercise's signals were detected into its own incident when they were replayed.
+          const real = batch.filter((signal) => !isExerciseSignal(signal));
+          return detect(trx, real, now, recordingStore(memory, trx));
+        });
         for (const list of found.values()) for (const i of list) if (!touched.has(i.id)) touched.set(i.id, i);
         count += batch.length;
         afterSeq = batch.at(-1)!.seq;

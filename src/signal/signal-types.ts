@@ -129,3 +129,14 @@ export interface StoredSignalRecord extends NormalizedSignal {
   seq: number;
   receivedAt: Date;
 }
+
+/**
+ * The prefix of every live exercise's stored signals (`exercise:<exercise>:<incident>:<key>`):
+ * practice never deduplicates against, or counts in the live windows of, real signals.
+ */
+export const EXERCISE_KEY_PREFIX = 'exercise:';
+
+/** True for a signal a live exercise replayed. */
+export function isExerciseSignal(signal: Pick<NormalizedSignal, 'dedupKey'>): boolean {
+  return signal.dedupKey.startsWith(EXERCISE_KEY_PREFIX);
+}

@@ -184,10 +184,10 @@ describeEachDatabase('retention and legal hold', (dialect) => {
     const [entry, ...more] = await retentionAudits();
     expect(more).toEqual([]);
     expect(entry).toMatchObject({ actor: 'system:retention', subject_type: 'signals' });
-    // The same rows give the same digest on SQLite and PostgreSQL (sequence numbers as numbers).
+    // The same rows give the same digest on SQLite and PostgreSQL (src/retention/signal-digest.ts).
     expect(entry!.detail.removed.signals).toEqual({
       count: 2,
-      sha256: 'd88984963e158e805ed115dd6d1e58d1d71d8ee0bddbc9d8b1b6e34296d917ac',
+      sha256: '70b3823ad3c0d9733854cc4b94303ac284d4b158b339a1e2e444b208f19799b9',
     });
     expect(entry!.detail.keep).toBe('30 days');
     expect(await verifyChain()).toMatchObject({ ok: true });

@@ -14,6 +14,8 @@ export interface BreachRecordsTable {
   created_at: DbInstant;
   updated_at: DbInstant;
   updated_by: string;
+  /** When the breach-deadline module next looks at this breach; null while nothing can fall due. */
+  next_check_at: DbInstant | null;
 }
 
 export interface BreachRecordVersionsTable {
@@ -84,6 +86,8 @@ export interface CorrectiveActionsTable {
   created_by: string;
   updated_at: DbInstant;
   done_at: DbInstant | null;
+  /** When the action-reminder module next looks at this action; null once it is done or won't do. */
+  next_check_at: DbInstant | null;
 }
 
 export interface ExercisesTable {

@@ -17,10 +17,47 @@ import {
 /** What one record turns into: a signal, or the reasons it cannot be one. */
 export type RecordOutcome = { ok: true; signal: NormalizedSignal } | { ok: false; issues: AdapterIssue[] };
 
+const NUL = '\u0000';
+const hasNul = (text: string | undefined) => text?.includes(NUL) === true;
+
+/**
+ * The signal with every NUL (U+0000, which a sender may write as `\u0000` in
+ * JSON) in the text it extracted replaced by U+FFFD. PostgreSQL's text cannot
+ * hold a NUL, and one odd character in a log line should not refuse a batch;
+ * replacing it on both databases keeps them alike. `raw` keeps the sender's
+ * record as sent: it is stored as JSON text, where a NUL is escaped.
+ */
+function withoutNul(signal: NormalizedSignal): NormalizedSignal {
+  const entityHasNul = Object.entries(signal.entities).some(
+    ([key, value]) => hasNul(key) || (typeof value === 'string' && hasNul(value)),
+  );
+  if (
+    !entityHasNul &&
+    !hasNul(signal.summary) &&
+    !hasNul(signal.dedupKey) &&
+    !hasNul(signal.correlationKey)
+  ) {
+    return signal;
+  }
+  const clean = (text: string) => text.replaceAll(NUL, '\ufffd');
+  const entities: SignalEntities = {};
+  for (const [key, value] of Object.entries(signal.entities)) {
+    entities[clean(key)] = typeof value === 'string' ? clean(value) : value;
+  }
+  return {
+    ...signal,
+    summary: clean(signal.summary),
+    dedupKey: clean(signal.dedupKey),
+    ...(signal.correlationKey === undefined ? {} : { correlationKey: clean(signal.correlationKey) }),
+    entities,
+  };
+}
+
 /**
  * Builds an adapter whose `parse` never throws: anything unexpected (a
  * pathological body that exhausts the stack, say) becomes an issue on
- * `(body)` rather than a crash of the request.
+ * `(body)` rather than a crash of the request. Accepted signals carry no NUL
+ * in their extracted text (see {@link withoutNul}).
  */
 export function defineAdapter(
   source: SignalSource,
@@ -30,7 +67,8 @@ export function defineAdapter(
     source,
     parse(body, context) {
       try {
-        return parse(body, context);
+        const result = parse(body, context);
+        return result.ok ? { ok: true, signals: result.signals.map(withoutNul) } : result;
       } catch (error) {
         return failure([{ field: '(body)', reason: `unprocessable body: ${(error as Error).message}` }]);
       }
@@ -168,7 +206,9 @@ export function hashKey(source: SignalSource, value: unknown): string {
 /** Entities without empty strings, undefined or non-finite numbers. */
 export function compactEntities(entries: Record<string, string | number | null | undefined>): SignalEntities {
   const entities: SignalEntities = {};
-  for (const [key, value] of Object.entries(entries)) {
+  // for...in over the adapter's own object literal: no array of pairs per record.
+  for (const key in entries) {
+    const value = entries[key];
     if (typeof value === 'string' && value.trim() !== '') entities[key] = value;
     else if (typeof value === 'number' && Number.isFinite(value)) entities[key] = value;
   }
