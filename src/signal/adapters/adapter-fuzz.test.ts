@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CONTEXT, readVector } from '../../../test/fixtures/signals/signal-vectors.ts';
+import { SOURCE_SAMPLES } from '../../../test/fixtures/signals/source-samples.ts';
 import { seededRandom } from '../../../test/support/seeded-random.ts';
 import {
   MAX_LISTED_ISSUES,
@@ -15,27 +16,10 @@ import { signalAdapters } from './adapter-registry.ts';
  * deleted, retyped or nested, bodies truncated or spliced with noise, and
  * must answer with signals or issues, never throw.
  */
-const SEEDS: Record<SignalSource, string[]> = {
-  alertmanager: ['alertmanager-webhook-firing.json', 'alertmanager-webhook-resolved.json'],
-  'azure-monitor': [
-    'azure-monitor-metric-alert-fired.json',
-    'azure-monitor-resolved.json',
-    'azure-monitor-log-alert-appinsights.json',
-    'azure-monitor-log-alert-v2-sql-failed-logins.json',
-    'azure-monitor-activity-log.json',
-    'budget-alert-common-schema.json',
-  ],
-  defender: ['defender-sql-bruteforce.json', 'defender-sql-injection.json'],
-  'sql-audit': ['sql-audit-failed-logins.jsonl'],
-  appinsights: ['appinsights-exceptions.jsonl', 'appinsights-requests.jsonl'],
-  'azure-budget': ['budget-alert.json', 'budget-alert-common-schema.json'],
-  generic: ['generic-event.json'],
-  pagerduty: [
-    'pagerduty-events-v2-trigger.json',
-    'pagerduty-events-v2-acknowledge.json',
-    'pagerduty-events-v2-resolve.json',
-  ],
-  vigil: ['vigil-security-event.json'],
+const SEEDS: Record<SignalSource, readonly string[]> = {
+  ...SOURCE_SAMPLES,
+  // The budget alert also arrives in the common alert schema, through an Azure Monitor action group.
+  'azure-monitor': [...SOURCE_SAMPLES['azure-monitor'], 'budget-alert-common-schema.json'],
 };
 const CASES_PER_ADAPTER = 400;
 
