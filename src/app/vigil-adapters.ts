@@ -7,10 +7,12 @@
  * into `vigil` signals.
  */
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import type { BreachService } from '../breach/breach-service.ts';
 import type { BusinessCalendar } from '../calendar/calendar-types.ts';
 import type { CustomerDal } from '../customer/customer-dal.ts';
 import type { LiveExerciseRunner } from '../exercise/exercise-routes.ts';
+import type { Readiness } from '../http/health-routes.ts';
 import type { IdentityDal } from '../identity/identity-dal.ts';
 import type { SecurityEvent, SecurityEvents } from '../identity/identity-types.ts';
 import type {
@@ -21,7 +23,7 @@ import type {
 } from '../incident/incident-context.ts';
 import type { IncidentService } from '../incident/incident-service.ts';
 import { type Database, openDatabase } from '../platform/db/database.ts';
-import { migrateToLatest } from '../platform/db/migrator.ts';
+import { migrateToLatest, pendingMigrations } from '../platform/db/migrator.ts';
 import {
   type LoadedPolicy,
   loadDefaultPolicy,
@@ -45,6 +47,16 @@ export async function openMigratedDatabase(databaseUrl: string): Promise<Databas
     throw new Error(`migration ${report.error.migration ?? '(unknown)'} failed: ${report.error.message}`);
   }
   return database;
+}
+
+/** What the readiness probe asks of the database: does it answer, and is every migration applied. */
+export function databaseReadiness(database: Database): Readiness {
+  return {
+    pingDatabase: async () => {
+      await sql`select 1`.execute(database.kysely);
+    },
+    pendingMigrations: () => pendingMigrations(database),
+  };
 }
 
 export function activePolicy(loaded: LoadedPolicy, calendar: BusinessCalendar): ActivePolicy {

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
 import { createAuditDal } from '../audit/audit-dal.ts';
 import { registerAuditRoutes } from '../audit/audit-routes.ts';
 import { createAuditService } from '../audit/audit-service.ts';
@@ -63,7 +62,6 @@ import { createSmtpMailer, type Mailer } from '../outbox/outbox-mailer.ts';
 import { registerOutboxRoutes } from '../outbox/outbox-routes.ts';
 import { createOutboxService } from '../outbox/outbox-service.ts';
 import { createWebhookSender } from '../outbox/webhook-sender.ts';
-import { pendingMigrations } from '../platform/db/migrator.ts';
 import { calendarConfigFromPolicy } from '../policy/policy-calendar.ts';
 import { wallMilliseconds } from '../policy/policy-duration.ts';
 import { registerPolicyRoutes } from '../policy/policy-routes.ts';
@@ -86,6 +84,7 @@ import {
   activePolicy,
   breachSummaryPort,
   customerDirectory,
+  databaseReadiness,
   liveExerciseRunner,
   loadPolicy,
   openMigratedDatabase,
@@ -357,13 +356,7 @@ export async function createVigil(options: VigilOptions): Promise<Vigil> {
     trustProxy: options.trustProxy,
     sessions,
     routes: [
-      (app) =>
-        registerHealthRoutes(app, {
-          pingDatabase: async () => {
-            await sql`select 1`.execute(db);
-          },
-          pendingMigrations: () => pendingMigrations(database),
-        }),
+      (app) => registerHealthRoutes(app, databaseReadiness(database)),
       (app) => registerMetricsRoutes(app, { metrics, identity }),
       // An engine-only node answers its health probes and metrics, nothing else.
       ...(options.role === 'engine' ? [] : apiRoutes),
