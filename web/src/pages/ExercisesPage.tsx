@@ -1,5 +1,6 @@
 import './pages.css';
 import { useState } from 'react';
+import { SIGNAL_SOURCES } from '../../../src/signal/signal-types.ts';
 import { post } from '../api.ts';
 import { ActionProblem } from '../components/ActionProblem.tsx';
 import { EmptyState, ErrorState, LoadingState } from '../components/States.tsx';
@@ -102,16 +103,8 @@ function Schedule({ onDone }: { onDone: () => Promise<void> }) {
   );
 }
 
-const SOURCES = [
-  'sql-audit',
-  'defender',
-  'alertmanager',
-  'azure-monitor',
-  'appinsights',
-  'azure-budget',
-  'generic',
-  'pagerduty',
-];
+/** What a signal file may be replayed as: every source but Vigil's own, which ingestion refuses. */
+const SOURCES = SIGNAL_SOURCES.filter((source) => source !== 'vigil');
 
 /** Runs a planned exercise live: a signal file replayed through detection, at once or paced as recorded. */
 function RunLive({ exercise, onDone }: { exercise: Exercise; onDone: () => Promise<void> }) {

@@ -1,36 +1,13 @@
 import './pages.css';
 import { useEffect, useState } from 'react';
+// The server's own vocabulary (pure constants, bundled at build time), so the filters list what ingestion produces.
+import { SIGNAL_KINDS, SIGNAL_SOURCES } from '../../../src/signal/signal-types.ts';
 import { get } from '../api.ts';
 import { FilterSelect } from '../components/FilterSelect.tsx';
 import { EmptyState, ErrorState, LoadingState } from '../components/States.tsx';
 import { Timestamp } from '../components/Timestamp.tsx';
 import { useApiResource } from '../components/useApiResource.ts';
 import { Link, useQueryState } from '../router.tsx';
-
-const SOURCES = [
-  'alertmanager',
-  'azure-monitor',
-  'defender',
-  'sql-audit',
-  'appinsights',
-  'azure-budget',
-  'generic',
-  'pagerduty',
-  'vigil',
-];
-const KINDS = [
-  'auth_failure',
-  'auth_success',
-  'permission_change',
-  'schema_change',
-  'backup_restore',
-  'data_access',
-  'threat_alert',
-  'app_error',
-  'request_failure',
-  'resource_anomaly',
-  'generic_alert',
-];
 
 interface SignalLink {
   incidentId: string;
@@ -145,7 +122,7 @@ function Filters() {
         label="Source"
         anyLabel="Any source"
         value={query.get('source')}
-        options={SOURCES.map((v) => [v, v] as const)}
+        options={SIGNAL_SOURCES.map((v) => [v, v] as const)}
         onChange={setQuery}
       />
       <FilterSelect
@@ -155,7 +132,7 @@ function Filters() {
         label="Kind"
         anyLabel="Any kind"
         value={query.get('kind')}
-        options={KINDS.map((v) => [v, v] as const)}
+        options={SIGNAL_KINDS.map((v) => [v, v] as const)}
         onChange={setQuery}
       />
       <div className="filter">
