@@ -3,6 +3,7 @@ import { afterEach, expect, it } from 'vitest';
 import { hashToken } from '../../src/identity/identity-service.ts';
 import { toDbInstant } from '../../src/platform/db/instant-codec.ts';
 import { incidentDriver } from '../support/incident-driver.ts';
+import { createIngestToken, ingestNote } from '../support/note-signals.ts';
 import { describeEachDatabase } from '../support/test-databases.ts';
 import { startTestVigil, type TestVigil } from '../support/test-vigil.ts';
 
@@ -99,28 +100,9 @@ describeEachDatabase('retention and legal hold', (dialect) => {
   const verifyChain = async () =>
     (await t.api({ method: 'GET', url: '/api/v1/audit/verify' })).json() as Json;
 
-  async function ingestToken(): Promise<string> {
-    const res = await post('/api/v1/ingest-tokens', { name: 'retention test' });
-    expect(res.statusCode, res.body).toBe(201);
-    return res.json().token as string;
-  }
-  async function ingest(token: string, id: string, service: string) {
-    const res = await t.vigil.http.inject({
-      method: 'POST',
-      url: '/api/v1/signals/generic',
-      payload: {
-        id,
-        source: 'scheduler.example.com',
-        type: 'job.note',
-        severity: 'info',
-        title: `note ${id}`,
-        timestamp: t.clock.now().toISOString(),
-        entity: { service },
-      },
-      headers: { authorization: `Bearer ${token}` },
-    });
-    expect(res.statusCode, res.body).toBe(202);
-  }
+  const ingestToken = () => createIngestToken(t, 'retention test');
+  const ingest = (token: string, id: string, service: string) =>
+    ingestNote(t, token, { id, service, at: t.clock.now() });
   const storedSignals = async () =>
     ((await t.api({ method: 'GET', url: '/api/v1/signals?limit=500' })).json() as Json).items as Json[];
 

@@ -6,6 +6,7 @@ import { openDatabase } from '../../src/platform/db/database.ts';
 import { toDbInstant } from '../../src/platform/db/instant-codec.ts';
 import { digestSignalRows } from '../../src/retention/signal-digest.ts';
 import { incidentDriver } from '../support/incident-driver.ts';
+import { createIngestToken, ingestNote } from '../support/note-signals.ts';
 import { describeEachDatabase, scratchDatabase } from '../support/test-databases.ts';
 import { startTestVigil, type TestVigil } from '../support/test-vigil.ts';
 
@@ -20,32 +21,9 @@ describeEachDatabase('signal day partitions', (dialect) => {
   afterEach(async () => t?.stop());
   const db = () => t.vigil.database.kysely;
 
-  async function ingestToken(): Promise<string> {
-    const res = await t.api({
-      method: 'POST',
-      url: '/api/v1/ingest-tokens',
-      payload: { name: 'partitions' },
-    });
-    expect(res.statusCode, res.body).toBe(201);
-    return res.json().token as string;
-  }
-  async function ingest(token: string, id: string, service: string) {
-    const res = await t.vigil.http.inject({
-      method: 'POST',
-      url: '/api/v1/signals/generic',
-      payload: {
-        id,
-        source: 'scheduler.example.com',
-        type: 'job.note',
-        severity: 'info',
-        title: `note ${id}`,
-        timestamp: '2026-03-02T09:00:00Z',
-        entity: { service },
-      },
-      headers: { authorization: `Bearer ${token}` },
-    });
-    expect(res.statusCode, res.body).toBe(202);
-  }
+  const ingestToken = () => createIngestToken(t, 'partitions');
+  const ingest = (token: string, id: string, service: string) =>
+    ingestNote(t, token, { id, service, at: '2026-03-02T09:00:00Z' });
   const dayPartitions = async () =>
     (
       await sql<{ name: string }>`select c.relname as name from pg_inherits i
